@@ -1,0 +1,68 @@
+# Third-party dependencies, preferring what the system already has.
+#
+#   Catch2           v3 if installed, else Debian's v2 (package `catch2`), else v3 fetched.
+#   Google Benchmark installed (`libbenchmark-dev`), else fetched. Only when AIO_BENCHMARKS is ON.
+#   Python 3.11      optional: runs each demo's mirror.py and the book checks; tests that need it
+#                    are skipped, with a message, when it is missing.
+include(FetchContent)
+
+# aio_test_framework: an interface target that every test program links; it brings Catch2 and a
+# main(), whichever major version was found. Tests include <aio_test/catch.hpp>, which hides the
+# difference between the two majors' header names.
+add_library(aio_test_framework INTERFACE)
+target_include_directories(aio_test_framework INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_sources(aio_test_framework INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/support/translate_exceptions.cpp)
+
+find_package(Catch2 3 QUIET CONFIG)
+if(Catch2_FOUND)
+  message(STATUS "aio: Catch2 ${Catch2_VERSION} (installed)")
+  target_link_libraries(aio_test_framework INTERFACE Catch2::Catch2WithMain)
+else()
+  find_package(Catch2 2 QUIET CONFIG)
+  if(Catch2_FOUND)
+    message(STATUS "aio: Catch2 ${Catch2_VERSION} (installed, v2)")
+    add_library(aio_catch2_main STATIC ${CMAKE_CURRENT_SOURCE_DIR}/support/catch2_v2_main.cpp)
+    target_link_libraries(aio_catch2_main PUBLIC Catch2::Catch2)
+    target_link_libraries(aio_test_framework INTERFACE aio_catch2_main)
+  else()
+    message(STATUS "aio: Catch2 not installed; fetching v3.5.4")
+    FetchContent_Declare(Catch2
+      GIT_REPOSITORY https://github.com/catchorg/Catch2.git
+      GIT_TAG v3.5.4
+      GIT_SHALLOW TRUE)
+    FetchContent_MakeAvailable(Catch2)
+    target_link_libraries(aio_test_framework INTERFACE Catch2::Catch2WithMain)
+  endif()
+endif()
+
+if(AIO_BENCHMARKS)
+  find_package(benchmark QUIET CONFIG)
+  if(benchmark_FOUND)
+    message(STATUS "aio: Google Benchmark ${benchmark_VERSION} (installed)")
+  else()
+    message(STATUS "aio: Google Benchmark not installed; fetching v1.8.3")
+    set(BENCHMARK_ENABLE_TESTING OFF CACHE BOOL "" FORCE)
+    set(BENCHMARK_ENABLE_GTEST_TESTS OFF CACHE BOOL "" FORCE)
+    FetchContent_Declare(benchmark
+      GIT_REPOSITORY https://github.com/google/benchmark.git
+      GIT_TAG v1.8.3
+      GIT_SHALLOW TRUE)
+    FetchContent_MakeAvailable(benchmark)
+  endif()
+endif()
+
+find_package(Python3 3.11 QUIET COMPONENTS Interpreter)
+if(Python3_FOUND)
+  message(STATUS "aio: Python ${Python3_VERSION} runs the mirrors and the book checks")
+else()
+  message(STATUS "aio: no Python 3.11 found; mirror and book tests will be skipped")
+endif()
+
+# Warnings: every target of ours builds clean with -Wall -Wextra on GCC and Clang.
+add_library(aio_warnings INTERFACE)
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(aio_warnings INTERFACE -Wall -Wextra)
+  if(AIO_WERROR)
+    target_compile_options(aio_warnings INTERFACE -Werror)
+  endif()
+endif()

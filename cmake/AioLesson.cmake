@@ -1,0 +1,75 @@
+# aio_lesson(<NN-topic>): the targets and tests of one lesson, by convention.
+#
+#   lessons/NN-topic/test_*.cpp    -> test program test_lNN; one CTest test per exercise tag found
+#                                     in it ([lNN][exK] becomes the test lNN.exK)
+#   lessons/NN-topic/demo*.cpp     -> program lNN_demo* (bin/ of the build folder)
+#   lessons/NN-topic/mirror*.py    -> test lNN.mirror*: the demo and its asyncio mirror print the
+#                                     same lines (tools/compare_output.py)
+#
+# On the exercises track the lesson's own folder comes first on the include path, so its stubs
+# shadow the finished headers of the same name; every other header comes from solutions/.
+function(aio_lesson lesson)
+  set(dir ${PROJECT_SOURCE_DIR}/lessons/${lesson})
+  string(SUBSTRING ${lesson} 0 2 nn)
+  set(tag l${nn})
+
+  file(GLOB tests CONFIGURE_DEPENDS ${dir}/test_*.cpp)
+  file(GLOB demos CONFIGURE_DEPENDS ${dir}/demo*.cpp)
+
+  if(tests)
+    set(exe test_${tag})
+    add_executable(${exe} ${tests})
+    _aio_lesson_target(${exe} ${dir})
+    target_link_libraries(${exe} PRIVATE aio_test_framework)
+
+    # One CTest test per exercise, so that the test list reads as the lesson's exercise list.
+    set(exercises "")
+    foreach(file IN LISTS tests)
+      file(STRINGS ${file} lines REGEX "\\[${tag}\\]\\[ex[0-9]+\\]")
+      foreach(line IN LISTS lines)
+        string(REGEX MATCHALL "\\[${tag}\\]\\[ex[0-9]+\\]" found "${line}")
+        list(APPEND exercises ${found})
+      endforeach()
+    endforeach()
+    list(REMOVE_DUPLICATES exercises)
+    list(SORT exercises COMPARE NATURAL)
+    if(NOT exercises)
+      message(FATAL_ERROR "${lesson}: no test is tagged [${tag}][exK]")
+    endif()
+    foreach(exercise IN LISTS exercises)
+      string(REGEX MATCH "ex[0-9]+" ex ${exercise})
+      add_test(NAME ${tag}.${ex} COMMAND ${exe} "${exercise}")
+      set_tests_properties(${tag}.${ex} PROPERTIES
+        LABELS "${tag};exercise" TIMEOUT ${AIO_TEST_TIMEOUT})
+    endforeach()
+  endif()
+
+  foreach(demo IN LISTS demos)
+    get_filename_component(stem ${demo} NAME_WE)       # demo, demo_factorial, ...
+    set(exe ${tag}_${stem})
+    add_executable(${exe} ${demo})
+    _aio_lesson_target(${exe} ${dir})
+
+    string(REPLACE "demo" "mirror" mirror_stem ${stem})
+    set(mirror ${dir}/${mirror_stem}.py)
+    if(EXISTS ${mirror})
+      set(test ${tag}.${mirror_stem})
+      if(Python3_FOUND)
+        add_test(NAME ${test}
+          COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/compare_output.py
+                  $<TARGET_FILE:${exe}> ${mirror})
+      else()
+        add_test(NAME ${test} COMMAND sh -c "echo 'skipped: no Python 3.11 to run ${mirror_stem}.py'; exit 77")
+      endif()
+      set_tests_properties(${test} PROPERTIES
+        LABELS "${tag};mirror" TIMEOUT ${AIO_TEST_TIMEOUT} SKIP_RETURN_CODE 77)
+    endif()
+  endforeach()
+endfunction()
+
+function(_aio_lesson_target target lesson_dir)
+  if(AIO_TRACK STREQUAL "exercises")
+    target_include_directories(${target} BEFORE PRIVATE ${lesson_dir})
+  endif()
+  target_link_libraries(${target} PRIVATE aio aio_warnings)
+endfunction()

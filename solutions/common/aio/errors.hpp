@@ -1,0 +1,61 @@
+// The exceptions of aio, named after asyncio's.
+//
+//   asyncio                       aio                       derives from
+//   asyncio.CancelledError        aio::CancelledError       nothing (see below)
+//   asyncio.TimeoutError          aio::TimeoutError         std::runtime_error
+//   asyncio.InvalidStateError     aio::InvalidStateError    std::logic_error
+//   asyncio.QueueEmpty / Full     aio::QueueEmpty / Full    std::runtime_error
+//
+// CancelledError deliberately does not derive from std::exception. Since Python 3.8 asyncio's
+// CancelledError derives from BaseException, not Exception, so that the everyday
+// `except Exception:` does not swallow a cancellation by accident. `catch (const std::exception&)`
+// is C++'s everyday handler, so the same choice protects the same code here; only `catch (...)`
+// or a handler that names aio::CancelledError sees it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace aio {
+
+/// The task (or the operation it awaited) was cancelled. The message is the one given to
+/// Task::cancel(msg), empty if none.
+class CancelledError {
+public:
+  CancelledError() = default;
+  explicit CancelledError(std::string message) : message_(std::move(message)) {}
+
+  const std::string& message() const noexcept { return message_; }
+  const char* what() const noexcept { return message_.empty() ? "CancelledError" : message_.c_str(); }
+
+private:
+  std::string message_;
+};
+
+/// An operation ran out of time (wait_for, timeout scopes).
+class TimeoutError : public std::runtime_error {
+public:
+  explicit TimeoutError(const std::string& what = "TimeoutError") : std::runtime_error(what) {}
+};
+
+/// An object was used in a state that does not allow it: the result of a pending task, a second
+/// result on a finished one, a task added to a closed group, ...
+class InvalidStateError : public std::logic_error {
+public:
+  using std::logic_error::logic_error;
+};
+
+/// get_nowait() on an empty queue.
+class QueueEmpty : public std::runtime_error {
+public:
+  explicit QueueEmpty(const std::string& what = "queue is empty") : std::runtime_error(what) {}
+};
+
+/// put_nowait() on a full queue.
+class QueueFull : public std::runtime_error {
+public:
+  explicit QueueFull(const std::string& what = "queue is full") : std::runtime_error(what) {}
+};
+
+}  // namespace aio
