@@ -46,6 +46,14 @@ public:
   using std::logic_error::logic_error;
 };
 
+/// The loop has nothing left to run (no ready callback, no timer, no I/O), yet the coroutine it
+/// was asked to finish is still waiting: it awaits something that nothing will ever complete.
+/// asyncio would wait forever; aio says so instead.
+class DeadlockError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// get_nowait() on an empty queue.
 class QueueEmpty : public std::runtime_error {
 public:

@@ -1,0 +1,117 @@
+// aio::run: the entry point of an asyncio program (asyncio.run).
+//
+//   aio::Coro<int> main_coro() { co_await aio::sleep(1s); co_return 42; }
+//   int main() { return aio::run(main_coro()) == 42 ? 0 : 1; }
+//
+// run() creates a loop, runs the coroutine as the loop's first task until it finishes, then
+// cancels every task still pending and lets them finish their cleanup, reports exceptions that
+// no one retrieved, and closes the loop. It returns the coroutine's result or rethrows its
+// exception.
+//
+// The clock: real by default; virtual if RunOptions says so or if the environment variable
+// AIO_CLOCK is "virtual". The course's tests and its demo-against-mirror checks use the virtual
+// clock, so a program that sleeps for ten seconds finishes at once and prints the same lines.
+#pragma once
+
+#include <aio/coro.hpp>
+#include <aio/event_loop.hpp>
+#include <aio/task_base.hpp>
+#include <aio/timeline.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace aio {
+
+struct RunOptions {
+  std::optional<bool> virtual_clock;  // empty: follow the AIO_CLOCK environment variable
+  bool debug = false;                 // asyncio's debug=True: report slow steps
+  Timeline* timeline = nullptr;       // record what every task does
+};
+
+namespace detail {
+
+inline bool virtual_clock_requested(const RunOptions& options) {
+  if (options.virtual_clock) return *options.virtual_clock;
+  const char* clock = std::getenv("AIO_CLOCK");
+  return clock != nullptr && std::strcmp(clock, "virtual") == 0;
+}
+
+/// Makes `loop` the running loop of this thread for as long as it lives.
+class RunningLoop {
+public:
+  explicit RunningLoop(EventLoop& loop) : previous_(std::exchange(running_loop, &loop)) {}
+  RunningLoop(const RunningLoop&) = delete;
+  RunningLoop& operator=(const RunningLoop&) = delete;
+  ~RunningLoop() { running_loop = previous_; }
+
+private:
+  EventLoop* previous_;
+};
+
+/// asyncio.run's epilogue: cancel every task still pending and let them finish their cleanup.
+inline void cancel_remaining_tasks(EventLoop& loop) noexcept {
+  std::vector<TaskBase*> pending = TaskBase::pending(loop);
+  for (TaskBase* task : pending) task->acquire();
+  for (TaskBase* task : pending) task->cancel();
+  try {
+    loop.run_until([&pending] {
+      for (TaskBase* task : pending) {
+        if (!task->done()) return false;
+      }
+      return true;
+    });
+  } catch (const std::exception&) {
+    // A task that ignores its cancellation and waits forever: the loop's destructor reports it.
+  }
+  for (TaskBase* task : pending) task->release();
+}
+
+/// Runs `main` as the first task of a fresh loop; see aio::run.
+template <class T>
+T run_main(EventLoop& loop, Coro<T> main) {
+  RunningLoop running(loop);
+  auto* task = CoroTask<T>::spawn(loop, std::move(main));
+  struct Epilogue {  // runs whether the main task finished or the loop ran dry
+    EventLoop& loop;
+    TaskBase* task;
+    ~Epilogue() {
+      cancel_remaining_tasks(loop);
+      task->release();
+    }
+  } epilogue{loop, task};
+  loop.run_until([task] { return task->done(); });
+  return task->result();
+}
+
+}  // namespace detail
+
+/// Runs `coro` on `loop` as a task until it finishes and returns its result
+/// (loop.run_until_complete). Other tasks stay as they are.
+template <class T>
+T run_until_complete(EventLoop& loop, Coro<T> coro) {
+  detail::RunningLoop running(loop);
+  auto* task = detail::CoroTask<T>::spawn(loop, std::move(coro));
+  struct Release {
+    TaskBase* task;
+    ~Release() { task->release(); }
+  } release{task};
+  loop.run_until([task] { return task->done(); });
+  return task->result();
+}
+
+// book:run
+/// Runs `main` to completion on a new event loop and returns its result (asyncio.run).
+template <class T>
+T run(Coro<T> main, RunOptions options = {}) {
+  EventLoop loop(detail::virtual_clock_requested(options) ? Clock::virtual_time() : Clock::real());
+  loop.set_debug(options.debug);
+  loop.set_timeline(options.timeline);
+  return detail::run_main(loop, std::move(main));
+}
+// end book:run
+
+}  // namespace aio

@@ -1,0 +1,374 @@
+// aio::TaskBase: a coroutine that the event loop drives, one step at a time.
+//
+// This is the part of a task that the loop needs (asyncio's Task.__step and the Future it
+// extends); lesson 05 builds the user-facing aio::Task<T> and create_task on top of it.
+//
+// State machine:
+//   pending    created, or suspended at an aio awaitable, or scheduled to run its next step
+//   finished   the coroutine returned or threw (a thrown exception is kept for whoever asks)
+//   cancelled  the coroutine ended with aio::CancelledError, or was cancelled before it started
+//
+// The waiting protocol, followed by every aio awaitable:
+//   await_suspend(h)  task.suspend(h, wait) records where the task stopped and, when the wait
+//                     can be withdrawn, how (a Wait); then something must later call task.wake().
+//   wake()            schedules the task's next step through the loop's ready queue; a task is
+//                     never resumed inline by whoever wakes it.
+//   await_resume()    first task.throw_if_cancelled(): a cancellation requested while the task
+//                     waited is delivered here, at the co_await where the task is suspended.
+//
+// A task is reference counted: the loop holds one reference while it is pending (so a running
+// task never vanishes), and every aio::Task<T> handle holds one.
+#pragma once
+
+#include <aio/clock.hpp>
+#include <aio/coro.hpp>
+#include <aio/errors.hpp>
+#include <aio/event_loop.hpp>
+#include <aio/timeline.hpp>
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aio {
+
+namespace detail {
+inline thread_local aio::EventLoop* running_loop = nullptr;
+}  // namespace detail
+
+/// The loop running on this thread (asyncio.get_running_loop()).
+inline EventLoop& get_running_loop() {
+  if (detail::running_loop == nullptr) {
+    throw InvalidStateError(
+        "no running event loop: start your program with aio::run(main()) and call this from a "
+        "coroutine it runs");
+  }
+  return *detail::running_loop;
+}
+
+/// A wait that a cancellation can withdraw: a sleep's timer, a queue's waiter list, ...
+/// `cancel` returns true if it took charge of the cancellation (the task will be woken, with
+/// aio::CancelledError or, when the wait forwards the cancellation to another task, by that task),
+/// false if it was too late (the task is already being woken).
+struct Wait {
+  bool (*cancel)(Wait* self, const std::string& message) = nullptr;
+};
+
+/// Told synchronously when a task finishes, in the order the listeners were added. A listener
+/// only schedules work (wakes a task, calls call_soon); it never resumes a coroutine inline.
+struct DoneListener {
+  DoneListener* prev = nullptr;
+  DoneListener* next = nullptr;
+  void (*on_done)(DoneListener* self, TaskBase& task) = nullptr;
+
+  bool listening() const noexcept { return prev != nullptr || next != nullptr; }
+};
+
+class TaskBase : public detail::CoroOwner, private detail::ListHook {
+public:
+  enum class State { pending, finished, cancelled };
+
+  TaskBase(const TaskBase&) = delete;
+  TaskBase& operator=(const TaskBase&) = delete;
+
+  // ---- identity --------------------------------------------------------------------------
+  std::uint64_t id() const noexcept { return id_; }
+  /// The task's name; "Task-N" unless one was given, as in asyncio.
+  std::string name() const { return name_.empty() ? "Task-" + std::to_string(id_) : name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  EventLoop& loop() const noexcept { return *loop_; }
+
+  // ---- state -----------------------------------------------------------------------------
+  State state() const noexcept { return state_; }
+  bool done() const noexcept { return state_ != State::pending; }
+  bool cancelled() const noexcept { return state_ == State::cancelled; }
+  /// The exception the coroutine ended with (a CancelledError if cancelled), or null. Reading
+  /// it counts as retrieving it: the task will not be reported as "never retrieved".
+  std::exception_ptr error() noexcept {
+    mark_retrieved();
+    return error_;
+  }
+
+  // ---- references ------------------------------------------------------------------------
+  void acquire() noexcept { ++references_; }
+  void release() noexcept {
+    if (--references_ == 0) delete this;
+  }
+
+  // ---- the waiting protocol (see the top of this file) -------------------------------------
+  void suspend(std::coroutine_handle<> at, Wait* wait = nullptr) noexcept {
+    resume_point_ = at;
+    waiting_ = wait;
+  }
+  void wake() { loop_->schedule({&step_entry, this}); }
+  bool waiting() const noexcept { return waiting_ != nullptr; }
+
+  // ---- done listeners --------------------------------------------------------------------
+  void add_done_listener(DoneListener& listener) noexcept {
+    listener.prev = last_listener_;
+    listener.next = nullptr;
+    if (last_listener_ != nullptr) {
+      last_listener_->next = &listener;
+    } else {
+      first_listener_ = &listener;
+    }
+    last_listener_ = &listener;
+  }
+  void remove_done_listener(DoneListener& listener) noexcept {
+    if (!listener.listening() && first_listener_ != &listener) return;
+    (listener.prev != nullptr ? listener.prev->next : first_listener_) = listener.next;
+    (listener.next != nullptr ? listener.next->prev : last_listener_) = listener.prev;
+    listener.prev = listener.next = nullptr;
+  }
+
+  // ---- cancellation: bodies in aio/cancellation.hpp (lesson 08) ---------------------------
+  /// Requests cancellation; false if the task is already done (asyncio's Task.cancel).
+  bool cancel(std::string message = {});
+  /// How many cancellations were requested and not yet uncancel()-ed.
+  int cancelling() const noexcept { return cancel_requests_; }
+  /// Withdraws one cancellation request; returns how many remain.
+  int uncancel() noexcept;
+  /// At every aio suspension point: throws aio::CancelledError if a cancellation is due here.
+  void throw_if_cancelled();
+  /// For a Wait that withdrew itself: wakes the task so that it sees CancelledError(message).
+  void wake_cancelled(const std::string& message);
+
+  /// The tasks of `loop` that have not finished yet, oldest first.
+  static std::vector<TaskBase*> pending(EventLoop& loop) {
+    std::vector<TaskBase*> tasks;
+    detail::ListHook& sentinel = loop.pending_tasks();
+    for (detail::ListHook* hook = sentinel.next; hook != &sentinel; hook = hook->next) {
+      tasks.push_back(static_cast<TaskBase*>(hook));
+    }
+    return tasks;
+  }
+
+protected:
+  TaskBase(EventLoop& loop, std::coroutine_handle<> start, std::string name)
+      : loop_(&loop), id_(++loop_task_counter(loop)), name_(std::move(name)), resume_point_(start) {
+    closing = &close_pending;
+  }
+
+
+  virtual ~TaskBase() {
+    if (ListHook::linked()) {  // finished with an exception that nobody retrieved
+      ListHook::unlink();
+      report_unretrieved();
+    }
+  }
+
+  /// Registers the task with its loop and schedules its first step (asyncio's call_soon(__step)).
+  void start() {
+    acquire();  // the loop's reference, released when the task finishes
+    link_before(loop_->pending_tasks());
+    loop_->set_step_description(&step_entry, &describe_entry);
+    if (Timeline* timeline = loop_->timeline()) timeline->task_created(id_, name(), loop_->time());
+    wake();
+  }
+
+  /// Called by the derived class when its coroutine has finished; `error` is what it threw.
+  void finish(std::exception_ptr error) noexcept;
+  /// Destroys the coroutine frame (derived classes own it).
+  virtual void destroy_coroutine() noexcept = 0;
+
+  void mark_retrieved() noexcept {
+    if (state_ != State::pending && ListHook::linked()) ListHook::unlink();
+  }
+
+private:
+  static std::uint64_t& loop_task_counter(EventLoop& loop) {
+    // One counter per loop, so every program's tasks are named Task-1, Task-2, ... from the
+    // start, like asyncio's in a fresh process.
+    struct Counter {
+      EventLoop* loop = nullptr;
+      std::uint64_t count = 0;
+    };
+    static thread_local Counter counter;
+    if (counter.loop != &loop) counter = {&loop, 0};
+    return counter.count;
+  }
+
+  static void step_entry(void* task) { static_cast<TaskBase*>(task)->step(); }
+  static std::string describe_entry(void* task) {
+    return "<Task '" + static_cast<TaskBase*>(task)->name() + "'>";
+  }
+
+  // book:step
+  /// One step: run the coroutine from where it stopped to its next suspension (or its end).
+  void step() {
+    acquire();  // finishing during this step must not free the task under our feet
+    EventLoop& loop = *loop_;
+    waiting_ = nullptr;
+    if (must_cancel_) {  // cancel() came while the task could not be withdrawn from a wait
+      must_cancel_ = false;
+      cancel_due_ = true;
+    }
+    TaskBase* outer = loop.current_task();
+    loop.set_current_task(this);
+    Timeline* timeline = loop.timeline();
+    if (timeline != nullptr) timeline->step_began(id_, loop.time());
+    if (!started_ && cancel_due_) {
+      // Cancelled before its first step: like asyncio, the body never runs at all.
+      started_ = true;
+      cancel_due_ = false;
+      finish(std::make_exception_ptr(CancelledError(cancel_message_)));
+    } else {
+      started_ = true;
+      resume_point_.resume();
+    }
+    if (must_cancel_ && !done() && waiting_ != nullptr && waiting_->cancel(waiting_, cancel_message_)) {
+      must_cancel_ = false;  // cancelled while running: the wait it just entered is withdrawn
+    }
+    if (timeline != nullptr) timeline->step_ended(id_, loop.time());
+    loop.set_current_task(outer);
+    release();
+  }
+  // end book:step
+
+  void report_unretrieved() noexcept;
+  static void close_pending(detail::ListHook* hook) noexcept;
+  static void close_unretrieved(detail::ListHook* hook) noexcept;
+
+  EventLoop* loop_;
+  std::uint64_t id_;
+  std::string name_;
+  std::coroutine_handle<> resume_point_;  // where the next step resumes
+  Wait* waiting_ = nullptr;               // what the task waits on, if it can be withdrawn
+  DoneListener* first_listener_ = nullptr;
+  DoneListener* last_listener_ = nullptr;
+  std::exception_ptr error_;
+  int references_ = 0;
+  State state_ = State::pending;
+  bool started_ = false;
+
+protected:
+  // Cancellation state (lesson 08):
+  //   must_cancel_     cancel() could not withdraw the task's wait; deliver at the next step
+  //   cancel_due_      the step running now must throw CancelledError at its co_await
+  //   cancel_message_  the message of the latest cancel(msg)
+  //   cancel_requests_ cancelling(): requests not yet uncancel()-ed
+  std::string cancel_message_;
+  int cancel_requests_ = 0;
+  bool must_cancel_ = false;
+  bool cancel_due_ = false;
+
+  Wait* current_wait() const noexcept { return waiting_; }
+  std::exception_ptr& stored_error() noexcept { return error_; }
+  void set_state(State state) noexcept { state_ = state; }
+};
+
+namespace detail {
+
+inline bool is_cancelled_error(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const CancelledError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+/// The task that runs an aio::Coro<T>: it owns the coroutine and keeps its result.
+template <class T>
+class CoroTask final : public TaskBase {
+public:
+  /// Creates the task and schedules its first step; the caller gets one reference.
+  static CoroTask* spawn(EventLoop& loop, Coro<T> coro, std::string name = {}) {
+    auto* task = new CoroTask(loop, std::move(coro), std::move(name));
+    task->acquire();
+    task->start();
+    return task;
+  }
+
+  /// The result (or the exception rethrown) of a finished task. Copies the value, so it can
+  /// be asked for again.
+  T result() {
+    if (!done()) {
+      throw InvalidStateError("Result is not set: the task '" + name() +
+                              "' has not finished (await it, or check done() first)");
+    }
+    mark_retrieved();
+    if (stored_error()) std::rethrow_exception(stored_error());
+    if constexpr (!std::is_void_v<T>) return *coro_.handle().promise().value;
+  }
+
+private:
+  CoroTask(EventLoop& loop, Coro<T> coro, std::string name)
+      : TaskBase(loop, coro.handle(), std::move(name)), coro_(std::move(coro)) {
+    coro_.handle().promise().owner = this;
+  }
+
+  void destroy_coroutine() noexcept override { coro_ = Coro<T>(); }
+  void coroutine_finished() noexcept override { finish(coro_.handle().promise().exception); }
+
+  Coro<T> coro_;
+};
+
+}  // namespace detail
+
+// book:finish
+inline void TaskBase::finish(std::exception_ptr error) noexcept {
+  if (detail::is_cancelled_error(error)) {
+    state_ = State::cancelled;
+  } else if (must_cancel_) {
+    // cancel() arrived after the coroutine's last suspension: asyncio still ends it cancelled.
+    state_ = State::cancelled;
+    error = std::make_exception_ptr(CancelledError(cancel_message_));
+  } else {
+    state_ = State::finished;
+  }
+  error_ = std::move(error);
+  must_cancel_ = cancel_due_ = false;
+  ListHook::unlink();  // no longer pending
+  if (state_ == State::finished && error_) {
+    closing = &close_unretrieved;  // reported unless somebody looks at it before the end
+    link_before(loop_->unretrieved_tasks());
+  }
+  if (Timeline* timeline = loop_->timeline()) timeline->task_finished(id_, loop_->time());
+
+  // Tell the listeners, in the order they came. Each one only schedules work.
+  DoneListener* listener = std::exchange(first_listener_, nullptr);
+  last_listener_ = nullptr;
+  while (listener != nullptr) {
+    DoneListener* next = listener->next;
+    listener->prev = listener->next = nullptr;
+    listener->on_done(listener, *this);
+    listener = next;
+  }
+  release();  // the loop's reference
+}
+// end book:finish
+
+inline void TaskBase::report_unretrieved() noexcept {
+  std::string what = "an exception";
+  try {
+    std::rethrow_exception(error_);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  loop_->call_exception_handler("Task exception was never retrieved: <Task '" + name() +
+                                "'> raised: " + what);
+}
+
+inline void TaskBase::close_pending(detail::ListHook* hook) noexcept {
+  auto* task = static_cast<TaskBase*>(hook);
+  task->loop_->call_exception_handler("Task was destroyed but it is pending: <Task '" +
+                                      task->name() + "'>");
+  task->destroy_coroutine();
+  task->release();  // the loop's reference
+}
+
+inline void TaskBase::close_unretrieved(detail::ListHook* hook) noexcept {
+  static_cast<TaskBase*>(hook)->report_unretrieved();
+}
+
+}  // namespace aio
+
+// The cancellation bodies are lesson 08's; every program that uses tasks needs them.
+#include <aio/cancellation.hpp>
