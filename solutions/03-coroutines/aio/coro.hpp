@@ -12,7 +12,10 @@
 // A Coro owns its frame and destroys it in its destructor; it is move-only.
 #pragma once
 
+#include <aio/frame_allocator.hpp>
+
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <type_traits>
@@ -64,6 +67,12 @@ struct PromiseBase {
 
   std::suspend_always initial_suspend() const noexcept { return {}; }
   FinalAwaiter final_suspend() const noexcept { return {}; }
+
+  // Frames come from a recycling allocator (aio/frame_allocator.hpp): most are reused blocks.
+  static void* operator new(std::size_t size) { return FrameAllocator::allocate(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    FrameAllocator::deallocate(frame, size);
+  }
   void unhandled_exception() noexcept { exception = std::current_exception(); }
 };
 

@@ -24,9 +24,11 @@
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/frame_allocator.hpp>
 #include <aio/timeline.hpp>
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <string>
@@ -73,6 +75,12 @@ public:
 
   TaskBase(const TaskBase&) = delete;
   TaskBase& operator=(const TaskBase&) = delete;
+
+  // Tasks, like coroutine frames, come from the recycling allocator (aio/frame_allocator.hpp).
+  static void* operator new(std::size_t size) { return detail::FrameAllocator::allocate(size); }
+  static void operator delete(void* task, std::size_t size) noexcept {
+    detail::FrameAllocator::deallocate(task, size);
+  }
 
   // ---- identity --------------------------------------------------------------------------
   std::uint64_t id() const noexcept { return id_; }
