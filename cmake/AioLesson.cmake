@@ -1,7 +1,8 @@
 # aio_lesson(<NN-topic>): the targets and tests of one lesson, by convention.
 #
-#   lessons/NN-topic/test_*.cpp    -> test program test_lNN; one CTest test per exercise tag found
-#                                     in it ([lNN][exK] becomes the test lNN.exK)
+#   lessons/NN-topic/test_*.cpp    -> test program test_lNN; one CTest test per tag pair found in
+#                                     it: [lNN][exK] becomes the test lNN.exK (label `exercise`),
+#                                     and any other [lNN][name], such as [l08][stress], lNN.name
 #   lessons/NN-topic/demo*.cpp     -> program lNN_demo* (bin/ of the build folder)
 #   lessons/NN-topic/mirror*.py    -> test lNN.mirror*: the demo and its asyncio mirror print the
 #                                     same lines (tools/compare_output.py)
@@ -23,24 +24,27 @@ function(aio_lesson lesson)
     target_link_libraries(${exe} PRIVATE aio_test_framework)
 
     # One CTest test per exercise, so that the test list reads as the lesson's exercise list.
-    set(exercises "")
+    set(pairs "")
     foreach(file IN LISTS tests)
-      file(STRINGS ${file} lines REGEX "\\[${tag}\\]\\[ex[0-9]+\\]")
+      file(STRINGS ${file} lines REGEX "\\[${tag}\\]\\[[a-z_]+[0-9]*\\]")
       foreach(line IN LISTS lines)
-        string(REGEX MATCHALL "\\[${tag}\\]\\[ex[0-9]+\\]" found "${line}")
-        list(APPEND exercises ${found})
+        string(REGEX MATCHALL "\\[${tag}\\]\\[[a-z_]+[0-9]*\\]" found "${line}")
+        list(APPEND pairs ${found})
       endforeach()
     endforeach()
-    list(REMOVE_DUPLICATES exercises)
-    list(SORT exercises COMPARE NATURAL)
-    if(NOT exercises)
+    list(REMOVE_DUPLICATES pairs)
+    list(SORT pairs COMPARE NATURAL)
+    if(NOT pairs MATCHES "\\[ex[0-9]+\\]")
       message(FATAL_ERROR "${lesson}: no test is tagged [${tag}][exK]")
     endif()
-    foreach(exercise IN LISTS exercises)
-      string(REGEX MATCH "ex[0-9]+" ex ${exercise})
-      add_test(NAME ${tag}.${ex} COMMAND ${exe} "${exercise}")
-      set_tests_properties(${tag}.${ex} PROPERTIES
-        LABELS "${tag};exercise" TIMEOUT ${AIO_TEST_TIMEOUT})
+    foreach(pair IN LISTS pairs)
+      string(REGEX REPLACE "^\\[${tag}\\]\\[([a-z_]+[0-9]*)\\]$" "\\1" name "${pair}")
+      set(labels ${tag})
+      if(name MATCHES "^ex[0-9]+$")
+        list(APPEND labels exercise)
+      endif()
+      add_test(NAME ${tag}.${name} COMMAND ${exe} "${pair}")
+      set_tests_properties(${tag}.${name} PROPERTIES LABELS "${labels}" TIMEOUT ${AIO_TEST_TIMEOUT})
     endforeach()
   endif()
 

@@ -21,6 +21,7 @@ public:
       : std::logic_error(describe(exercise, file, hint)) {}
 
 private:
+  // book:message
   static std::string describe(std::string_view exercise, std::string_view file,
                               std::string_view hint) {
     std::string text = "exercise ";
@@ -31,6 +32,7 @@ private:
     text += hint;
     return text;
   }
+  // end book:message
 
   // __FILE__ is whatever path the compiler was given (often absolute); the learner wants the
   // path from the top of the course, which starts at "lessons/".
@@ -50,4 +52,6 @@ namespace detail {
 }  // namespace aio
 
 // The one macro of the course: it exists only to capture __FILE__ at the stub's own line.
+// book:todo-macro
 #define AIO_TODO(exercise, hint) ::aio::detail::todo((exercise), (hint), __FILE__)
+// end book:todo-macro
