@@ -1,0 +1,383 @@
+// Tests for aio::wait (exercises l07.ex1, l07.ex2, l07.ex3).
+//
+// Everything runs on the virtual clock and checks exact times and event order. The orders that
+// involve loop iterations (the "tick" lines) are the ones CPython 3.11 prints for the same
+// program with asyncio.wait; the comment above each such test gives the Python it mirrors.
+#include <aio/run.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task.hpp>
+#include <aio/wait.hpp>
+#include <aio_test/catch.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+aio::Coro<int> after(aio::Duration delay, int value) {
+  co_await aio::sleep(delay);
+  co_return value;
+}
+
+aio::Coro<int> fail_after(aio::Duration delay, std::string what) {
+  co_await aio::sleep(delay);
+  throw std::runtime_error(what);
+}
+
+// Counts loop iterations: one "tick" line per iteration.
+aio::Coro<void> ticker(Log* log, int count) {
+  for (int i = 0; i < count; ++i) {
+    log->push_back("tick " + std::to_string(i));
+    co_await aio::sleep(0ms);
+  }
+}
+
+// Ends after `steps` iterations, failing if asked to.
+aio::Coro<int> child(Log* log, int steps, bool fail) {
+  for (int i = 0; i < steps; ++i) co_await aio::sleep(0ms);
+  log->push_back("child " + std::to_string(steps) + " ends");
+  if (fail) throw std::runtime_error("child " + std::to_string(steps) + " failed");
+  co_return steps;
+}
+
+std::vector<int> results(const std::vector<aio::Task<int>>& tasks) {
+  std::vector<int> values;
+  for (const auto& task : tasks) values.push_back(task.result());
+  return values;
+}
+
+std::string join(const Log& log) {
+  std::string text;
+  for (const auto& line : log) text += (text.empty() ? "" : " | ") + line;
+  return text;
+}
+
+// async def hops(mode):
+//     asyncio.create_task(ticker(8))
+//     cs = [create_task(child(2)), create_task(child(3, fail=True)), create_task(child(5))]
+//     log("wait"); done, pending = await asyncio.wait(cs, return_when=mode)
+//     log(f"returned {len(done)} {len(pending)}")
+aio::Coro<void> hops(Log* log, aio::ReturnWhen mode) {
+  aio::Task<void> tick = aio::create_task(ticker(log, 8));
+  std::vector<aio::Task<int>> children;
+  children.push_back(aio::create_task(child(log, 2, false)));
+  children.push_back(aio::create_task(child(log, 3, true)));
+  children.push_back(aio::create_task(child(log, 5, false)));
+  log->push_back("wait");
+  aio::WaitResult<int> result = co_await aio::wait(children, mode);
+  log->push_back("returned " + std::to_string(result.done.size()) + " " +
+                 std::to_string(result.pending.size()));
+  co_await aio::sleep(100ms);
+  (void)children[1].exception();  // retrieved: not reported at the end
+}
+
+}  // namespace
+
+// ---- l07.ex1: ALL_COMPLETED ----------------------------------------------------------------
+
+TEST_CASE("wait with ALL_COMPLETED returns when the last task is done", "[l07][ex1]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(3s, 3)));
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    aio::WaitResult<int> result = co_await aio::wait(tasks);
+    CHECK(aio::get_running_loop().time() == 3s);
+    CHECK(result.pending.empty());
+    CHECK(results(result.done) == std::vector<int>{3, 1, 2});  // input order, not completion order
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("wait counts a failed or cancelled task as done and does not raise", "[l07][ex1]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(fail_after(1s, "broken")));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    tasks.push_back(aio::create_task(after(5s, 5)));
+    tasks[2].cancel();
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::ALL_COMPLETED);
+    CHECK(aio::get_running_loop().time() == 2s);
+    REQUIRE(result.done.size() == 3);
+    CHECK_THROWS_WITH(result.done[0].result(), "broken");
+    CHECK(result.done[1].result() == 2);
+    CHECK(result.done[2].cancelled());
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("wait resumes two loop iterations after the last task finished, as asyncio's does",
+          "[l07][ex1]") {
+  Log log;
+  aio::run(hops(&log, aio::ALL_COMPLETED), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "wait | tick 0 | tick 1 | tick 2 | child 2 ends | tick 3 | child 3 ends | tick 4 | tick 5 | "
+        "child 5 ends | tick 6 | tick 7 | returned 3 0");
+}
+
+TEST_CASE("waiting for tasks that are already done still takes two loop iterations", "[l07][ex1]") {
+  // asyncio: add_done_callback on a done task schedules the callback at once, and the wait
+  // completes in it; the awaiting task resumes one iteration later.
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(child(log, 0, false)));
+    co_await aio::sleep(0ms);
+    co_await aio::sleep(0ms);
+    aio::Task<void> tick = aio::create_task(ticker(log, 5));
+    co_await aio::sleep(0ms);
+    log->push_back("wait");
+    aio::WaitResult<int> result = co_await aio::wait(tasks);
+    log->push_back("returned " + std::to_string(result.done.size()));
+    co_await tick;
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "child 0 ends | tick 0 | wait | tick 1 | tick 2 | returned 1 | tick 3 | tick 4");
+}
+
+TEST_CASE("wait refuses an empty list of tasks", "[l07][ex1]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> none;
+    CHECK_THROWS_AS(aio::wait(none), std::invalid_argument);
+    co_return;
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("cancelling the task that awaits wait cancels the wait, not the tasks", "[l07][ex1]") {
+  // asyncio: the CancelledError reaches the waiter at once; a and b go on and finish.
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(3s, 3)));
+    auto waiter = [](std::vector<aio::Task<int>> tasks) -> aio::Coro<std::string> {
+      try {
+        aio::WaitResult<int> result = co_await aio::wait(tasks);
+        co_return "returned";
+      } catch (const aio::CancelledError& error) {
+        co_return "cancelled at " + aio::format_seconds(aio::get_running_loop().time()) + ": " +
+            error.message();
+      }
+    };
+    aio::Task<std::string> waiting = aio::create_task(waiter(tasks));
+    co_await aio::sleep(500ms);
+    CHECK(waiting.cancel("stop waiting"));
+    std::string outcome = co_await waiting;
+    CHECK(outcome == "cancelled at 0.5: stop waiting");
+    CHECK_FALSE(tasks[0].done());
+    CHECK_FALSE(tasks[1].done());
+    co_await aio::sleep(3s);  // the tasks finish later, without anybody listening
+    CHECK(results(tasks) == std::vector<int>{1, 3});
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+// ---- l07.ex2: FIRST_COMPLETED and FIRST_EXCEPTION ------------------------------------------
+
+TEST_CASE("wait with FIRST_COMPLETED returns with the first task done and the rest pending",
+          "[l07][ex2]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(3s, 3)));
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::FIRST_COMPLETED);
+    CHECK(aio::get_running_loop().time() == 1s);
+    CHECK(results(result.done) == std::vector<int>{1});
+    REQUIRE(result.pending.size() == 2);
+    // Still running, in input order, and not cancelled: wait cancels nothing.
+    CHECK_FALSE(result.pending[0].cancelled());
+    int three = co_await result.pending[0];
+    int two = result.pending[1].result();
+    CHECK(three == 3);
+    CHECK(two == 2);
+    CHECK(aio::get_running_loop().time() == 3s);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("wait with FIRST_COMPLETED resumes two loop iterations after the first task finished",
+          "[l07][ex2]") {
+  Log log;
+  aio::run(hops(&log, aio::FIRST_COMPLETED), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "wait | tick 0 | tick 1 | tick 2 | child 2 ends | tick 3 | child 3 ends | tick 4 | "
+        "returned 2 1 | tick 5 | child 5 ends | tick 6 | tick 7");
+}
+
+TEST_CASE("wait with FIRST_EXCEPTION returns when a task fails", "[l07][ex2]") {
+  Log log;
+  aio::run(hops(&log, aio::FIRST_EXCEPTION), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "wait | tick 0 | tick 1 | tick 2 | child 2 ends | tick 3 | child 3 ends | tick 4 | tick 5 | "
+        "returned 2 1 | child 5 ends | tick 6 | tick 7");
+}
+
+TEST_CASE("wait with FIRST_EXCEPTION does not count a cancelled task as failed", "[l07][ex2]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    tasks.push_back(aio::create_task(after(3s, 3)));
+    tasks[1].cancel();
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::FIRST_EXCEPTION);
+    CHECK(aio::get_running_loop().time() == 3s);  // nothing failed: it waited for all
+    CHECK(result.done.size() == 3);
+    CHECK(result.pending.empty());
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("wait with FIRST_EXCEPTION reads the failure, so it is not reported as never retrieved",
+          "[l07][ex2]") {
+  std::vector<std::string> reports;
+  {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    loop.set_exception_handler([&reports](const std::string& message) { reports.push_back(message); });
+    auto main = []() -> aio::Coro<void> {
+      std::vector<aio::Task<int>> tasks;
+      tasks.push_back(aio::create_task(after(2s, 2)));
+      tasks.push_back(aio::create_task(fail_after(1s, "broken")));
+      aio::WaitResult<int> result = co_await aio::wait(tasks, aio::FIRST_EXCEPTION);
+      CHECK(aio::get_running_loop().time() == 1s);
+      CHECK(result.done.size() == 1);
+      CHECK(result.pending.size() == 1);
+      co_await aio::sleep(2s);
+    };
+    aio::run_until_complete(loop, main());
+  }
+  CHECK(reports.empty());
+}
+
+TEST_CASE("a wait that returns early stops listening to the tasks still pending", "[l07][ex2]") {
+  // asyncio's "while pending: done, pending = await asyncio.wait(pending, FIRST_COMPLETED)".
+  // Each wait is gone once it returned, and the tasks it left pending finish later: a listener
+  // left behind would be a use after free (AddressSanitizer reports it here).
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(3s, 3)));
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    std::vector<aio::Task<int>> pending = tasks;
+    std::vector<int> order;
+    while (!pending.empty()) {
+      aio::WaitResult<int> result = co_await aio::wait(pending, aio::FIRST_COMPLETED);
+      for (const auto& task : result.done) order.push_back(task.result());
+      pending = result.pending;
+    }
+    CHECK(order == std::vector<int>{1, 2, 3});
+    CHECK(aio::get_running_loop().time() == 3s);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+// ---- l07.ex3: the timeout ------------------------------------------------------------------
+
+TEST_CASE("a timeout ends the wait, not the tasks: what is left is returned pending", "[l07][ex3]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    tasks.push_back(aio::create_task(after(3s, 3)));
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::ALL_COMPLETED, 1500ms);
+    CHECK(aio::get_running_loop().time() == 1500ms);
+    CHECK(results(result.done) == std::vector<int>{1});
+    REQUIRE(result.pending.size() == 2);
+    CHECK_FALSE(result.pending[0].cancelled());
+    int three = co_await result.pending[1];
+    CHECK(three == 3);
+    CHECK(result.pending[0].result() == 2);
+    CHECK(aio::get_running_loop().time() == 3s);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("a timeout resumes the task one iteration after its timer is due, like a sleep",
+          "[l07][ex3]") {
+  // async def late_ticker(): await asyncio.sleep(2); await ticker()
+  // create_task(late_ticker()); await asyncio.sleep(0)
+  // await asyncio.wait([sleeper(1, "a"), sleeper(3, "b")], timeout=2)
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    auto late_ticker = [](Log* log) -> aio::Coro<void> {
+      co_await aio::sleep(2s);
+      co_await ticker(log, 6);
+    };
+    auto sleeper = [](Log* log, aio::Duration delay, std::string name) -> aio::Coro<int> {
+      co_await aio::sleep(delay);
+      log->push_back(name + " ends");
+      co_return 0;
+    };
+    aio::Task<void> tick = aio::create_task(late_ticker(log));
+    co_await aio::sleep(0ms);
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(sleeper(log, 1s, "a")));
+    tasks.push_back(aio::create_task(sleeper(log, 3s, "b")));
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::ALL_COMPLETED, 2s);
+    log->push_back("returned at " + aio::format_seconds(aio::get_running_loop().time()) + " " +
+                   std::to_string(result.done.size()) + " " + std::to_string(result.pending.size()));
+    co_await aio::sleep(5s);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "a ends | tick 0 | returned at 2.0 1 1 | tick 1 | tick 2 | tick 3 | tick 4 | tick 5 | b ends");
+}
+
+TEST_CASE("a timeout of zero returns the tasks already done and leaves the rest pending",
+          "[l07][ex3]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(child(log, 0, false)));
+    co_await aio::sleep(0ms);
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    aio::Task<void> tick = aio::create_task(ticker(log, 4));
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::ALL_COMPLETED, 0s);
+    log->push_back("returned at " + aio::format_seconds(aio::get_running_loop().time()) + " " +
+                   std::to_string(result.done.size()) + " " + std::to_string(result.pending.size()));
+    co_await aio::sleep(5s);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "child 0 ends | tick 0 | tick 1 | returned at 0.0 1 1 | tick 2 | tick 3");
+}
+
+TEST_CASE("a wait that ends before its timeout takes its timer off the loop", "[l07][ex3]") {
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    tasks.push_back(aio::create_task(after(2s, 2)));
+    aio::WaitResult<int> result = co_await aio::wait(tasks, aio::ALL_COMPLETED, 1h);
+    CHECK(result.done.size() == 2);
+  };
+  aio::run_until_complete(loop, main());
+  CHECK(loop.time() == 2s);
+  CHECK_FALSE(loop.has_work());  // no timer left: the hour-long one went with the wait
+}
+
+TEST_CASE("cancelling a wait with a timeout takes its timer off the loop", "[l07][ex3]") {
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    auto waiter = [](std::vector<aio::Task<int>> tasks) -> aio::Coro<void> {
+      aio::WaitResult<int> result = co_await aio::wait(tasks, aio::ALL_COMPLETED, 1h);
+    };
+    aio::Task<void> waiting = aio::create_task(waiter(tasks));
+    co_await aio::sleep(500ms);
+    waiting.cancel();
+    co_await aio::sleep(1s);
+    CHECK(waiting.cancelled());
+    CHECK(tasks[0].result() == 1);
+  };
+  aio::run_until_complete(loop, main());
+  CHECK(loop.time() == 1500ms);
+  CHECK_FALSE(loop.has_work());
+}
