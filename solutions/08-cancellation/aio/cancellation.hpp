@@ -3,7 +3,8 @@
 //   task.cancel("why")     asks; returns false only if the task has already finished
 //   CancelledError("why")  is thrown from the co_await at which the task is suspended (a sleep,
 //                          an awaited task, gather, wait, a queue, ...), so RAII destructors and
-//                          catch blocks run as the exception unwinds, and cleanup may even await
+//                          catch blocks run as the exception unwinds; cleanup may even await
+//                          (outside the catch block: see the chapter)
 //   task.cancelling()      how many requests are outstanding; uncancel() withdraws one
 //
 // How a request reaches the co_await (TaskBase in aio/task_base.hpp keeps the state):
@@ -13,6 +14,12 @@
 //   - otherwise (the task is already scheduled, or it is the task running now) the request is
 //     remembered in must_cancel_ and delivered at the next step, or used to cancel the next wait
 //     the task enters.
+//   - a task cancelled before its first step never runs its body (TaskBase::step): CPython 3.11
+//     throws the error into the coroutine before its first line, so no line of it runs, not
+//     even a `finally`.
+//
+// Where the cancelled task resumes: like every wake-up, in a later iteration of the loop, from
+// the ready queue; cancel() itself never runs any of the task's code.
 //
 // These bodies are the lesson's exercises; aio/task_base.hpp declares them.
 #pragma once
@@ -27,12 +34,15 @@ namespace aio {
 
 // book:cancel
 inline bool TaskBase::cancel(std::string message) {
-  if (done()) return false;
+  if (done()) return false;  // too late: asyncio's cancel() of a finished task does nothing
   ++cancel_requests_;
   Wait* wait = current_wait();
-  if (wait != nullptr && wait->cancel(wait, message)) return true;
-  must_cancel_ = true;  // delivered when the task next runs (see TaskBase::step)
-  cancel_message_ = std::move(message);
+  if (wait != nullptr && wait->cancel(wait, message)) return true;  // withdrawn or forwarded
+  // The task is scheduled, running, or its wait is already being woken: the next step delivers.
+  must_cancel_ = true;
+  // A CancelledError already on its way (a withdrawn sleep) keeps its message, as in asyncio,
+  // where the cancelled future carries the first message and a later one is dropped.
+  if (!cancel_due_) cancel_message_ = std::move(message);
   return true;
 }
 // end book:cancel
@@ -45,6 +55,7 @@ inline int TaskBase::uncancel() noexcept {
 // end book:uncancel
 
 // book:deliver
+/// Called first thing in every await_resume: the co_await where the task stopped throws.
 inline void TaskBase::throw_if_cancelled() {
   if (cancel_due_) [[unlikely]] {
     cancel_due_ = false;
@@ -52,10 +63,11 @@ inline void TaskBase::throw_if_cancelled() {
   }
 }
 
+/// Called by a Wait that has withdrawn itself: the task's next step throws CancelledError.
 inline void TaskBase::wake_cancelled(const std::string& message) {
   cancel_message_ = message;
   cancel_due_ = true;
-  wake();
+  wake();  // through the ready queue, like every wake-up
 }
 // end book:deliver
 
