@@ -1,0 +1,244 @@
+// aio::Task<T> and aio::create_task: run coroutines concurrently (asyncio.create_task).
+//
+//   auto task = aio::create_task(fetch("a"));   // scheduled now; runs once the caller yields
+//   ...                                          // meanwhile the caller goes on
+//   int n = co_await task;                       // its result, or its exception rethrown
+//
+// Ownership. A Task<T> is a handle, cheap to copy: each copy holds one reference. The loop holds
+// one more from create_task until the task finishes, so dropping every handle never stops a
+// running task (asyncio's loop keeps only weak references, hence its "task vanished" trap; see
+// the chapter). A finished task lives as long as some handle does, so its result can be read
+// any number of times.
+//
+// States (kept by TaskBase, aio/task_base.hpp):
+//   pending    scheduled, running, or suspended at a co_await. result() and exception() throw
+//              InvalidStateError.
+//   finished   the coroutine returned or threw. result() returns a copy of the value or rethrows
+//              the exception; exception() returns the exception, or null.
+//   cancelled  it ended with aio::CancelledError (lesson 08). result() and exception() throw it.
+//
+// Where the awaiting coroutine resumes: if the task is already done, at once, without
+// suspending; otherwise from the loop's ready queue, in the iteration after the one in which
+// the task finished (asyncio's Task.__wakeup). Done callbacks go through the ready queue as
+// well (loop.call_soon), never inline. Callbacks and waiting tasks are all "done listeners" of
+// the task, scheduled in the order they started listening.
+//
+// Unretrieved exceptions. A task that failed, and whose exception nobody asked for (result(),
+// exception() or co_await), is reported through the loop's exception handler as "Task exception
+// was never retrieved": when its last handle goes, or when the loop closes if a handle outlives
+// the loop's run. It is reported once.
+//
+// Where aio differs from asyncio:
+//   - result() copies the value (any number of coroutines may read it), so T must be copyable;
+//     co_await a Coro<T> directly to move a move-only result out.
+//   - names are "Task-N" counted per loop, where asyncio counts per process.
+//   - aio::CancelledError is not a std::exception, as asyncio's is not an Exception.
+//   - there is no remove_done_callback: C++ callables cannot be compared for equality.
+//
+// Your exercises in this file (run them with: ctest --preset learn -L l05):
+//   l05.ex1  create_task, current_task, all_tasks: start a task, and ask the loop about its tasks
+//   l05.ex2  Task::result() and Task::exception(): read a finished task, refuse a pending one
+//   l05.ex3  Task::add_done_callback(): call back through the loop, never inline
+//   l05.ex4  Task::Awaiter::await_suspend() and await_resume(): co_await on a task
+#pragma once
+
+#include <aio/cancellation.hpp>
+#include <aio/coro.hpp>
+#include <aio/errors.hpp>
+#include <aio/event_loop.hpp>
+#include <aio/not_implemented.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task_base.hpp>
+
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace aio {
+
+/// How a task describes itself in messages, as asyncio's repr does without the coroutine part:
+/// "<Task pending name='Task-2'>", "<Task finished name='fetch'>", "<Task cancelled name='Task-3'>".
+inline std::string describe(const TaskBase& task) {
+  const char* state = task.cancelled() ? "cancelled" : task.done() ? "finished" : "pending";
+  return std::string("<Task ") + state + " name='" + task.name() + "'>";
+}
+
+template <class T = void>
+class Task {
+public:
+  static_assert(std::is_void_v<T> || std::is_copy_constructible_v<T>,
+                "a task's result is copied out each time it is read, so T must be copyable; "
+                "co_await the Coro directly to move a move-only result");
+  using value_type = T;
+
+  // book:task-handle
+  Task() noexcept = default;
+  /// Adopts one reference to `state` (as returned by CoroTask::spawn).
+  explicit Task(detail::CoroTask<T>* state) noexcept : state_(state) {}
+  Task(const Task& other) noexcept : state_(other.state_) {
+    if (state_) state_->acquire();
+  }
+  Task(Task&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  Task& operator=(Task other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  /// Drops this handle's reference. The task keeps running: the loop holds its own reference
+  /// until the task is done.
+  ~Task() {
+    if (state_) state_->release();
+  }
+  // end book:task-handle
+
+  /// False for a default-constructed or moved-from handle; every other member needs a valid one.
+  bool valid() const noexcept { return state_ != nullptr; }
+
+  // book:task-state
+  bool done() const noexcept { return state_->done(); }
+  bool cancelled() const noexcept { return state_->cancelled(); }
+
+  /// A copy of the result, or the task's exception rethrown. Throws InvalidStateError while the
+  /// task is pending, and CancelledError if it was cancelled.
+  T result() const {
+    AIO_TODO("l05.ex2", "a pending task has no result yet: throw InvalidStateError (not_finished() "
+                        "words the message); a done one: return what its CoroTask's result() gives");
+  }
+
+  /// The exception the task failed with, or null if it returned. Throws InvalidStateError while
+  /// the task is pending, and CancelledError if it was cancelled, as asyncio does.
+  std::exception_ptr exception() const {
+    AIO_TODO("l05.ex2", "refuse a pending task as result() does; then return the error the task "
+                        "keeps (TaskBase::error()), rethrowing it instead if the task was cancelled");
+  }
+  // end book:task-state
+
+  /// Schedules `callback(task)` with loop.call_soon once the task is done; if it is done
+  /// already, schedules it now. Never runs it inline: the callback runs from the ready queue,
+  /// in a later iteration, after every callback added before it. An exception it throws goes
+  /// to the loop's exception handler.
+  ///
+  /// Cost: an allocation for the listener, and call_soon's own (a ScheduledCall and the
+  /// std::function inside it). Awaiting a task allocates nothing: prefer co_await on hot paths.
+  // book:done-callback
+  template <class F>
+  void add_done_callback([[maybe_unused]] F callback) {
+    static_assert(std::is_invocable_v<F&, Task&>, "a done callback is called as callback(task)");
+    AIO_TODO("l05.ex3", "if the task is done, hand callback(task) to the loop's call_soon now; "
+                        "otherwise add a new CallbackListener<F> to the task's done listeners");
+  }
+  // end book:done-callback
+
+  // book:task-identity
+  /// "Task-N" unless a name was given to create_task or set_name.
+  std::string get_name() const { return state_->name(); }
+  void set_name(std::string name) { state_->set_name(std::move(name)); }
+  /// The loop the task runs on (asyncio's Task.get_loop()).
+  EventLoop& get_loop() const noexcept { return state_->loop(); }
+  /// "<Task pending name='Task-2'>": see aio::describe.
+  std::string describe() const { return aio::describe(*state_); }
+  // end book:task-identity
+
+  // Cancellation (lesson 08).
+  bool cancel(std::string message = {}) { return state_->cancel(std::move(message)); }
+  int cancelling() const noexcept { return state_->cancelling(); }
+  int uncancel() noexcept { return state_->uncancel(); }
+
+  /// The loop-facing part of the task, for code that works with tasks of any T.
+  TaskBase& base() const noexcept { return *state_; }
+
+  /// Two handles are equal if they refer to the same task.
+  friend bool operator==(const Task& a, const Task& b) noexcept { return a.state_ == b.state_; }
+
+  // book:await-task
+  /// `co_await task`: see the top of this file for where the awaiting coroutine resumes.
+  class Awaiter : private DoneListener, private Wait {
+  public:
+    explicit Awaiter(detail::CoroTask<T>* target) noexcept : target_(target) {}
+
+    /// A task that is already done does not suspend the awaiting coroutine at all.
+    bool await_ready() const noexcept { return target_->done(); }
+
+    void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
+      AIO_TODO("l05.ex4", "find the waiting task (detail::current_task_for) and refuse to let it "
+                          "await itself; set on_done and Wait::cancel to the two functions below; "
+                          "suspend the waiter at `self` with this Awaiter as its Wait; then listen "
+                          "for the target's end");
+    }
+
+    T await_resume() {
+      AIO_TODO("l05.ex4", "if the waiter suspended, let it throw a cancellation that arrived "
+                          "meanwhile; then return the target's result (or rethrow its exception)");
+    }
+
+  private:
+    // Called inside the target's completion (TaskBase::finish): only schedules, never resumes.
+    static void wake_waiter(DoneListener* self, TaskBase&) { static_cast<Awaiter*>(self)->waiter_->wake(); }
+
+    // Cancelling a task that awaits another task cancels that one too; the waiter wakes when
+    // it ends, with its result or its CancelledError.
+    static bool forward_cancel(Wait* self, const std::string& message) {
+      return static_cast<Awaiter*>(self)->target_->cancel(message);
+    }
+
+    detail::CoroTask<T>* target_;
+    TaskBase* waiter_ = nullptr;  // the task suspended here, if it suspended
+  };
+  // end book:await-task
+
+  Awaiter operator co_await() const noexcept { return Awaiter(state_); }
+
+private:
+  // A done callback waiting for the task to finish: on_done runs inside TaskBase::finish, so it
+  // only schedules the callback (with a fresh handle to the task) and frees the listener.
+  template <class F>
+  struct CallbackListener : DoneListener {
+    explicit CallbackListener(F f) : callback(std::move(f)) { on_done = &on_task_done; }
+
+    static void on_task_done(DoneListener* self, TaskBase& finished) {
+      std::unique_ptr<CallbackListener> listener(static_cast<CallbackListener*>(self));
+      auto& task = static_cast<detail::CoroTask<T>&>(finished);
+      task.acquire();  // for the handle that the callback receives
+      finished.loop().call_soon(
+          [callback = std::move(listener->callback), handle = Task(&task)]() mutable { callback(handle); });
+    }
+
+    F callback;
+  };
+
+  std::string not_finished(const char* what) const {
+    return std::string(what) + ": " + describe() +
+           " has not finished yet (co_await it, or check done() first)";
+  }
+
+  detail::CoroTask<T>* state_ = nullptr;
+};
+
+// book:create-task
+/// Wraps `coro` in a task on the running loop and schedules its first step (asyncio.create_task).
+/// Nothing of `coro` runs before the caller reaches its next suspension point.
+template <class T>
+Task<T> create_task([[maybe_unused]] Coro<T> coro, [[maybe_unused]] std::string name = {}) {
+  AIO_TODO("l05.ex1", "spawn a detail::CoroTask<T> on the running loop (spawn schedules its first "
+                      "step) and wrap the reference it returns in a Task<T>");
+}
+// end book:create-task
+
+// book:task-registry
+/// The task whose step is running now, or nullptr outside any task (asyncio.current_task).
+inline TaskBase* current_task() {
+  AIO_TODO("l05.ex1", "the loop running on this thread (detail::running_loop, null outside aio::run) "
+                      "knows whose step it is running");
+}
+
+/// The tasks of the running loop that have not finished, oldest first, the current one included
+/// (asyncio.all_tasks, which returns a set).
+inline std::vector<TaskBase*> all_tasks() {
+  AIO_TODO("l05.ex1", "the running loop keeps its unfinished tasks in a list; TaskBase can read it");
+}
+// end book:task-registry
+
+}  // namespace aio
