@@ -14,6 +14,11 @@
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
 
+#if __has_include(<aio/gather.hpp>)
+#include <aio/gather.hpp>
+#define AIO_TEST_HAS_GATHER 1
+#endif
+
 #include <chrono>
 #include <exception>
 #include <stdexcept>
@@ -603,6 +608,56 @@ TEST_CASE("aio::run cancels the tasks still pending when main returns, and their
   aio::run(leaves_a_task_behind(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 leftover starts", "1.0 main returns", "1.0 leftover cancelled: "});
 }
+
+#ifdef AIO_TEST_HAS_GATHER
+namespace {
+
+aio::Coro<int> counted_sleeper(Log* log, std::string name, aio::Duration delay) {
+  co_await sleeper(log, std::move(name), delay);
+  co_return 1;
+}
+
+aio::Coro<void> gathers_three(Log* log) {
+  try {
+    auto [a, b, quick] = co_await aio::gather(counted_sleeper(log, "a", 10s), counted_sleeper(log, "b", 10s),
+                                              counted_sleeper(log, "quick", 500ms));
+    log->push_back(at("never: " + std::to_string(a + b + quick)));
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("parent: CancelledError(" + error.message() + ")"));
+    throw;
+  }
+}
+
+aio::Coro<void> cancel_a_gather(Log* log) {
+  auto parent = aio::create_task(gathers_three(log));
+  co_await aio::sleep(1s);
+  log->push_back(at("cancel() returns " + std::to_string(parent.cancel("stop all"))));
+  try {
+    co_await parent;
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("main: CancelledError(" + error.message() + ")"));
+  }
+  CHECK(parent.cancelling() == 1);
+}
+
+}  // namespace
+
+TEST_CASE("cancelling a task that awaits gather cancels every child that is still running", "[l08][ex2]") {
+  Log log;
+  aio::run(cancel_a_gather(&log), {.virtual_clock = true});
+  CHECK(log == Log{
+                   "0.0 a starts",
+                   "0.0 b starts",
+                   "0.0 quick starts",
+                   "0.5 quick woke",
+                   "1.0 cancel() returns 1",
+                   "1.0 a cancelled: stop all",
+                   "1.0 b cancelled: stop all",
+                   "1.0 parent: CancelledError(stop all)",
+                   "1.0 main: CancelledError(stop all)",
+               });
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // l08.ex3: cancel_and_wait, and telling our own cancellation from the one we asked for
