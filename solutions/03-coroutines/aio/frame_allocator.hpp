@@ -8,11 +8,26 @@
 // The trade-off, in the open: blocks are kept for reuse and only returned to the system when the
 // thread ends, so a thread keeps the memory of its busiest moment. benchmarks/03-coroutines.cpp
 // measures what this saves.
+//
+// Under AddressSanitizer a block on a free list is poisoned (except while the allocator itself
+// reads or writes its link), so that a frame used after its destruction, or destroyed twice, is
+// still reported, as it would be with plain new and delete.
 #pragma once
 
 #include <cstddef>
 #include <new>
 #include <utility>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AIO_FRAME_ALLOCATOR_POISONS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AIO_FRAME_ALLOCATOR_POISONS 1
+#endif
+#endif
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace aio::detail {
 
@@ -23,6 +38,7 @@ public:
     Block*& head = local().free_[size_class(size)];
     if (head == nullptr) return ::operator new(rounded(size));
     Block* block = head;
+    unpoison(block, rounded(size));
     head = block->next;
     return block;
   }
@@ -34,6 +50,7 @@ public:
     }
     Block*& head = local().free_[size_class(size)];
     head = ::new (memory) Block{head};
+    poison(head, rounded(size));
   }
 
   FrameAllocator() = default;
@@ -41,7 +58,10 @@ public:
   FrameAllocator& operator=(const FrameAllocator&) = delete;
   ~FrameAllocator() {
     for (Block*& head : free_) {
-      while (head != nullptr) ::operator delete(std::exchange(head, head->next));
+      while (head != nullptr) {
+        unpoison(head, sizeof(Block));
+        ::operator delete(std::exchange(head, head->next));
+      }
     }
   }
 
@@ -56,6 +76,18 @@ private:
 
   static std::size_t size_class(std::size_t size) noexcept { return (size - 1) / granule; }
   static std::size_t rounded(std::size_t size) noexcept { return (size_class(size) + 1) * granule; }
+
+  // A block on a free list is off limits to everyone but the allocator (AddressSanitizer only).
+  static void poison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+    ASAN_POISON_MEMORY_REGION(block, size);
+#endif
+  }
+  static void unpoison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+    ASAN_UNPOISON_MEMORY_REGION(block, size);
+#endif
+  }
 
   static FrameAllocator& local() noexcept {
     thread_local FrameAllocator allocator;
