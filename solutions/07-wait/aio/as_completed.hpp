@@ -266,8 +266,10 @@ private:
       task->wake();  // through the ready queue, never inline
     }
 
+    // Takes the timer off the heap, and with it the heap's reference. Only called while another
+    // reference is held (the AsCompleted's, or a running callback's), so it never frees.
     void stop_timer() noexcept {
-      if (loop_->remove_timer(*this)) release();  // the heap's reference
+      if (loop_->remove_timer(*this)) --references_;
     }
 
     EventLoop* loop_;
