@@ -1,0 +1,515 @@
+// Tests for aio::gather (exercises l06.ex1 to l06.ex5). Everything runs on the virtual clock, so
+// the timestamps below are exact; the orders of events were checked against CPython 3.11 running
+// the same programs with asyncio.gather.
+#include <aio/gather.hpp>
+#include <aio/outcome.hpp>
+#include <aio/run.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task.hpp>
+#include <aio_test/catch.hpp>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+template <class T>
+T run_virtual(aio::Coro<T> main) {
+  return aio::run(std::move(main), {.virtual_clock = true});
+}
+
+std::string now() { return aio::format_seconds(aio::get_running_loop().time()); }
+
+// Records "<time> <what>" so that a test can check both the order and the moment of events.
+void stamp(Log* log, const std::string& what) { log->push_back(now() + " " + what); }
+
+aio::Coro<std::string> fetch(std::string name, aio::Duration delay, Log* log) {
+  stamp(log, name + " starts");
+  co_await aio::sleep(delay);
+  stamp(log, name + " ends");
+  co_return name;
+}
+
+aio::Coro<int> square_after(int n, aio::Duration delay) {
+  co_await aio::sleep(delay);
+  co_return n * n;
+}
+
+aio::Coro<int> fail_after(std::string message, aio::Duration delay, Log* log) {
+  co_await aio::sleep(delay);
+  stamp(log, message + " fails");
+  throw std::runtime_error(message);
+}
+
+aio::Coro<void> pause(aio::Duration delay, Log* log) {
+  co_await aio::sleep(delay);
+  stamp(log, "pause ends");
+}
+
+// Sleeps, and says so if it is cancelled while sleeping.
+aio::Coro<int> cancellable(std::string name, aio::Duration delay, Log* log) {
+  try {
+    co_await aio::sleep(delay);
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, name + " cancelled: " + cancelled.message());
+    throw;
+  }
+  stamp(log, name + " ends");
+  co_return static_cast<int>(name.size());
+}
+
+// Counts loop iterations: one line per iteration, so that hop counts are visible in a log.
+aio::Coro<void> ticker(int ticks, Log* log) {
+  for (int i = 0; i < ticks; ++i) {
+    log->push_back("tick " + std::to_string(i));
+    co_await aio::sleep(0ms);
+  }
+}
+
+aio::Coro<std::string> after_yields(std::string name, int yields, Log* log) {
+  for (int i = 0; i < yields; ++i) co_await aio::sleep(0ms);
+  log->push_back(name + " done");
+  co_return name;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : ",") + word;
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// ex1: the range form collects the results in argument order
+
+TEST_CASE("gather of a vector of coroutines returns results in argument order, not finishing order",
+          "[l06][ex1]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<std::vector<std::string>> {
+    std::vector<aio::Coro<std::string>> coros;
+    coros.push_back(fetch("slow", 3s, log));
+    coros.push_back(fetch("fast", 1s, log));
+    coros.push_back(fetch("middle", 2s, log));
+    std::vector<std::string> results = co_await aio::gather(std::move(coros));
+    stamp(log, "gathered " + join(results));
+    co_return results;
+  };
+  const auto results = run_virtual(main_coro(&log));
+  CHECK(results == std::vector<std::string>{"slow", "fast", "middle"});
+  CHECK(log == Log{"0.0 slow starts", "0.0 fast starts", "0.0 middle starts", "1.0 fast ends",
+                   "2.0 middle ends", "3.0 slow ends", "3.0 gathered slow,fast,middle"});
+}
+
+TEST_CASE("gather of a vector of tasks waits for the slowest: the total is the longest, not the sum",
+          "[l06][ex1]") {
+  auto main_coro = []() -> aio::Coro<int> {
+    std::vector<aio::Task<int>> tasks;
+    for (int n = 1; n <= 4; ++n) tasks.push_back(aio::create_task(square_after(n, std::chrono::seconds(5 - n))));
+    std::vector<int> squares = co_await aio::gather(tasks);
+    CHECK(squares == std::vector<int>{1, 4, 9, 16});
+    CHECK(aio::get_running_loop().time() == 4s);
+    for (const auto& task : tasks) CHECK(task.done());
+    co_return squares.back();
+  };
+  CHECK(run_virtual(main_coro()) == 16);
+}
+
+TEST_CASE("gather wraps each coroutine in a task, created in argument order", "[l06][ex1]") {
+  auto name_of_task = []() -> aio::Coro<std::string> {
+    co_await aio::sleep(0ms);
+    co_return aio::current_task()->name();
+  };
+  auto main_coro = [](decltype(name_of_task) child) -> aio::Coro<void> {
+    std::vector<aio::Coro<std::string>> coros;
+    for (int i = 0; i < 3; ++i) coros.push_back(child());
+    std::vector<std::string> names = co_await aio::gather(std::move(coros));
+    // The main task is Task-1; the children are numbered in the order gather made them.
+    CHECK(names == std::vector<std::string>{"Task-2", "Task-3", "Task-4"});
+  };
+  run_virtual(main_coro(name_of_task));
+}
+
+TEST_CASE("the awaiting task resumes two loop iterations after the last child finishes", "[l06][ex1]") {
+  // The same program under CPython 3.11 logs exactly these lines: gather learns about a child in
+  // a done callback (one hop), then wakes the awaiting task through its outer future (another).
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    aio::Task<void> ticks = aio::create_task(ticker(8, log));
+    co_await aio::sleep(0ms);
+    std::vector<aio::Coro<std::string>> coros;
+    coros.push_back(after_yields("a", 1, log));
+    coros.push_back(after_yields("b", 2, log));
+    std::vector<std::string> results = co_await aio::gather(std::move(coros));
+    log->push_back("main resumed " + join(results));
+    co_await ticks;
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"tick 0", "tick 1", "tick 2", "a done", "tick 3", "b done", "tick 4", "tick 5",
+                   "main resumed a,b", "tick 6", "tick 7"});
+}
+
+TEST_CASE("gather of a task that already finished still takes two iterations", "[l06][ex1]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    aio::Task<void> ticks = aio::create_task(ticker(5, log));
+    aio::Task<std::string> done = aio::create_task(after_yields("c", 0, log));
+    co_await aio::sleep(0ms);
+    co_await aio::sleep(0ms);
+    log->push_back(done.done() ? "c is done" : "c is pending");
+    std::vector<aio::Task<std::string>> tasks{done};
+    std::vector<std::string> results = co_await aio::gather(tasks);
+    log->push_back("main resumed " + join(results));
+    co_await ticks;
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"tick 0", "c done", "tick 1", "c is done", "tick 2", "tick 3", "main resumed c", "tick 4"});
+}
+
+TEST_CASE("gather of void coroutines gives one aio::Nothing per child", "[l06][ex1]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<std::size_t> {
+    std::vector<aio::Coro<void>> coros;
+    coros.push_back(pause(2s, log));
+    coros.push_back(pause(1s, log));
+    std::vector<aio::Nothing> results = co_await aio::gather(std::move(coros));
+    co_return results.size();
+  };
+  CHECK(run_virtual(main_coro(&log)) == 2);
+  CHECK(log == Log{"1.0 pause ends", "2.0 pause ends"});
+}
+
+TEST_CASE("gather of an empty vector completes at once, without suspending", "[l06][ex1]") {
+  auto main_coro = []() -> aio::Coro<std::size_t> {
+    std::vector<aio::Task<int>> none;
+    std::vector<int> results = co_await aio::gather(none);
+    co_return results.size();
+  };
+  CHECK(run_virtual(main_coro()) == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ex2: the first exception reaches the caller; the other children keep running
+
+TEST_CASE("the first exception reaches the awaiting task at once while the other children keep running",
+          "[l06][ex2]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Coro<int>> coros;
+    coros.push_back(square_after(3, 3s));
+    coros.push_back(fail_after("boom", 1s, log));
+    auto gathering = aio::gather(std::move(coros));
+    const std::vector<aio::Task<int>> children = gathering.tasks();
+    try {
+      std::vector<int> results = co_await gathering;
+      stamp(log, "no exception");
+    } catch (const std::runtime_error& error) {
+      stamp(log, std::string("caught ") + error.what());
+    }
+    CHECK_FALSE(children[0].done());  // still running: gather does not cancel it
+    co_await aio::sleep(5s);
+    CHECK(children[0].done());
+    CHECK(children[0].result() == 9);
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"1.0 boom fails", "1.0 caught boom"});
+}
+
+TEST_CASE("the first exception in finishing order wins, not the first in argument order", "[l06][ex2]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<std::string> {
+    std::vector<aio::Coro<int>> coros;
+    coros.push_back(fail_after("late", 2s, log));
+    coros.push_back(fail_after("early", 1s, log));
+    try {
+      std::vector<int> results = co_await aio::gather(std::move(coros));
+    } catch (const std::runtime_error& error) {
+      co_return error.what();
+    }
+    co_return "nothing";
+  };
+  CHECK(run_virtual(main_coro(&log)) == "early");
+}
+
+TEST_CASE("a later failure of another child is not reported as a never retrieved exception", "[l06][ex2]") {
+  Log log;
+  Log reports;
+  auto main_coro = [](Log* log, Log* reports) -> aio::Coro<void> {
+    aio::get_running_loop().set_exception_handler([reports](const std::string& message) {
+      reports->push_back(message);
+    });
+    std::vector<aio::Coro<int>> coros;
+    coros.push_back(fail_after("first", 1s, log));
+    coros.push_back(fail_after("second", 2s, log));
+    try {
+      std::vector<int> results = co_await aio::gather(std::move(coros));
+    } catch (const std::runtime_error& error) {
+      stamp(log, std::string("caught ") + error.what());
+    }
+    co_await aio::sleep(3s);
+  };
+  run_virtual(main_coro(&log, &reports));
+  CHECK(log == Log{"1.0 first fails", "1.0 caught first", "2.0 second fails"});
+  CHECK(reports.empty());
+}
+
+TEST_CASE("a cancelled child makes gather raise CancelledError, but the awaiting task is not cancelled",
+          "[l06][ex2]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(cancellable("a", 1s, log)));
+    tasks.push_back(aio::create_task(cancellable("bb", 2s, log)));
+    auto canceller = [](aio::Task<int> victim) -> aio::Coro<void> {
+      co_await aio::sleep(500ms);
+      victim.cancel("child only");
+    };
+    aio::Task<void> cancelling = aio::create_task(canceller(tasks[1]));
+    try {
+      std::vector<int> results = co_await aio::gather(tasks);
+      stamp(log, "no exception");
+    } catch (const aio::CancelledError& cancelled) {
+      stamp(log, "gather raised CancelledError: " + cancelled.message());
+    }
+    CHECK(aio::current_task()->cancelling() == 0);
+    co_await cancelling;
+    co_await aio::sleep(2s);
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"0.5 bb cancelled: child only", "0.5 gather raised CancelledError: child only", "1.0 a ends"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// ex3: return_exceptions collects values and exceptions alike
+
+TEST_CASE("with return_exceptions gather returns each child's value or exception, in argument order",
+          "[l06][ex3]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Coro<int>> coros;
+    coros.push_back(square_after(4, 2s));
+    coros.push_back(fail_after("bad input", 1s, log));
+    coros.push_back(square_after(5, 3s));
+    std::vector<aio::Outcome<int>> outcomes = co_await aio::gather(aio::return_exceptions, std::move(coros));
+    stamp(log, "gathered");
+    REQUIRE(outcomes.size() == 3);
+    CHECK(outcomes[0].has_value());
+    CHECK(outcomes[0].value() == 16);
+    CHECK(outcomes[1].has_exception());
+    CHECK(outcomes[1].what() == "bad input");
+    CHECK_THROWS_AS(outcomes[1].value(), std::runtime_error);
+    CHECK_FALSE(outcomes[1].cancelled());
+    CHECK(outcomes[2].value() == 25);
+  };
+  run_virtual(main_coro(&log));
+  // A failure does not end the gather: it waits for every child.
+  CHECK(log == Log{"1.0 bad input fails", "3.0 gathered"});
+}
+
+TEST_CASE("with return_exceptions a cancelled child's slot holds its CancelledError", "[l06][ex3]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(cancellable("a", 1s, log)));
+    tasks.push_back(aio::create_task(cancellable("bb", 2s, log)));
+    tasks[1].cancel("not needed");
+    std::vector<aio::Outcome<int>> outcomes = co_await aio::gather(aio::return_exceptions, tasks);
+    stamp(log, "gathered");
+    CHECK(outcomes[0].value() == 1);
+    CHECK(outcomes[1].cancelled());
+    CHECK(outcomes[1].what() == "not needed");
+    CHECK(aio::current_task()->cancelling() == 0);
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"1.0 a ends", "1.0 gathered"});
+}
+
+TEST_CASE("with return_exceptions void children fill their slots with aio::Nothing", "[l06][ex3]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Coro<void>> coros;
+    coros.push_back(pause(1s, log));
+    std::vector<aio::Outcome<void>> outcomes = co_await aio::gather(aio::return_exceptions, std::move(coros));
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].value() == aio::Nothing{});
+    CHECK(outcomes[0].exception() == nullptr);
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"1.0 pause ends"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// ex4: the variadic form returns a tuple
+
+TEST_CASE("variadic gather returns a tuple in argument order, with aio::Nothing for void", "[l06][ex4]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    auto [name, nothing, square] = co_await aio::gather(fetch("page", 2s, log), pause(3s, log), square_after(7, 1s));
+    static_assert(std::is_same_v<decltype(nothing), aio::Nothing>);
+    stamp(log, "gathered " + name + " " + std::to_string(square));
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"0.0 page starts", "2.0 page ends", "3.0 pause ends", "3.0 gathered page 49"});
+}
+
+TEST_CASE("variadic gather accepts a mix of coroutines and tasks", "[l06][ex4]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<int> {
+    aio::Task<int> early = aio::create_task(square_after(3, 1s));
+    std::tuple<int, std::string> both = co_await aio::gather(early, fetch("late", 2s, log));
+    CHECK(std::get<1>(both) == "late");
+    CHECK(aio::get_running_loop().time() == 2s);
+    co_return std::get<0>(both);
+  };
+  CHECK(run_virtual(main_coro(&log)) == 9);
+}
+
+TEST_CASE("variadic gather with return_exceptions gives a tuple of outcomes", "[l06][ex4]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    auto [ok, failed, nothing] =
+        co_await aio::gather(aio::return_exceptions, square_after(2, 1s), fail_after("oops", 2s, log), pause(1s, log));
+    CHECK(ok.value() == 4);
+    CHECK(failed.what() == "oops");
+    CHECK(nothing.has_value());
+    stamp(log, "gathered");
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"1.0 pause ends", "2.0 oops fails", "2.0 gathered"});
+}
+
+TEST_CASE("variadic gather propagates the first exception", "[l06][ex4]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<std::string> {
+    try {
+      [[maybe_unused]] auto [a, b] = co_await aio::gather(square_after(2, 2s), fail_after("first", 1s, log));
+      co_return "no exception";
+    } catch (const std::runtime_error& error) {
+      co_return now() + " " + error.what();
+    }
+  };
+  CHECK(run_virtual(main_coro(&log)) == "1.0 first");
+}
+
+TEST_CASE("an empty variadic gather completes at once with an empty tuple", "[l06][ex4]") {
+  auto main_coro = []() -> aio::Coro<int> {
+    std::tuple<> nothing = co_await aio::gather();
+    (void)nothing;
+    co_return 1;
+  };
+  CHECK(run_virtual(main_coro()) == 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ex5: cancelling the awaiting task cancels the children
+
+namespace {
+
+aio::Coro<void> gather_two(bool return_exceptions, Log* log) {
+  try {
+    if (return_exceptions) {
+      auto outcomes = co_await aio::gather(aio::return_exceptions, cancellable("a", 1s, log), cancellable("bb", 2s, log));
+      stamp(log, "gathered");
+    } else {
+      [[maybe_unused]] auto results = co_await aio::gather(cancellable("a", 1s, log), cancellable("bb", 2s, log));
+      stamp(log, "gathered");
+    }
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, "waiter cancelled: " + cancelled.message());
+    throw;
+  }
+}
+
+aio::Coro<void> cancel_waiter_after_half_a_second(bool return_exceptions, Log* log) {
+  aio::Task<void> waiter = aio::create_task(gather_two(return_exceptions, log));
+  co_await aio::sleep(500ms);
+  const bool accepted = waiter.cancel("stop");
+  stamp(log, accepted ? "cancel accepted" : "cancel refused");
+  try {
+    co_await waiter;
+  } catch (const aio::CancelledError&) {
+    stamp(log, waiter.cancelled() ? "waiter ended cancelled" : "waiter ended otherwise");
+  }
+}
+
+}  // namespace
+
+TEST_CASE("cancelling the task that awaits gather cancels every child", "[l06][ex5]") {
+  Log log;
+  run_virtual(cancel_waiter_after_half_a_second(false, &log));
+  CHECK(log == Log{"0.5 cancel accepted", "0.5 a cancelled: stop", "0.5 bb cancelled: stop",
+                   "0.5 waiter cancelled: stop", "0.5 waiter ended cancelled"});
+}
+
+TEST_CASE("with return_exceptions, cancelling the awaiting task still raises CancelledError", "[l06][ex5]") {
+  Log log;
+  run_virtual(cancel_waiter_after_half_a_second(true, &log));
+  CHECK(log == Log{"0.5 cancel accepted", "0.5 a cancelled: stop", "0.5 bb cancelled: stop",
+                   "0.5 waiter cancelled: stop", "0.5 waiter ended cancelled"});
+}
+
+TEST_CASE("a child that ignores the cancellation is still waited for, then gather raises CancelledError",
+          "[l06][ex5]") {
+  Log log;
+  auto stubborn = [](Log* log) -> aio::Coro<int> {
+    try {
+      co_await aio::sleep(1s);
+    } catch (const aio::CancelledError&) {
+      stamp(log, "stubborn ignores the cancellation");
+    }
+    co_await aio::sleep(1s);
+    stamp(log, "stubborn ends");
+    co_return 1;
+  };
+  auto waiter = [](decltype(stubborn) child, Log* log) -> aio::Coro<void> {
+    try {
+      auto outcomes = co_await aio::gather(aio::return_exceptions, child(log));
+      stamp(log, "gathered");
+    } catch (const aio::CancelledError&) {
+      stamp(log, "waiter cancelled");
+    }
+  };
+  auto main_coro = [](decltype(stubborn) child, decltype(waiter) wait, Log* log) -> aio::Coro<void> {
+    aio::Task<void> task = aio::create_task(wait(child, log));
+    co_await aio::sleep(500ms);
+    task.cancel();
+    co_await task;
+  };
+  run_virtual(main_coro(stubborn, waiter, &log));
+  CHECK(log == Log{"0.5 stubborn ignores the cancellation", "1.5 stubborn ends", "1.5 waiter cancelled"});
+}
+
+TEST_CASE("cancelling after every child finished is delivered to the awaiting task itself", "[l06][ex5]") {
+  Log log;
+  auto waiter = [](Log* log) -> aio::Coro<void> {
+    try {
+      [[maybe_unused]] auto results = co_await aio::gather(cancellable("c", 1s, log));
+      stamp(log, "gathered");
+    } catch (const aio::CancelledError&) {
+      stamp(log, "waiter cancelled");
+    }
+  };
+  auto main_coro = [](decltype(waiter) wait, Log* log) -> aio::Coro<void> {
+    aio::Task<void> task = aio::create_task(wait(log));
+    co_await aio::sleep(0ms);  // the waiter starts, and creates the child
+    co_await aio::sleep(0ms);  // the child starts its 1 s sleep just before ours
+    co_await aio::sleep(1s);
+    // The child finished just before this step, and the gather's callback has not run yet: no
+    // child can take the cancellation, so the awaiting task is cancelled at its next step.
+    stamp(log, task.cancel() ? "cancel accepted" : "cancel refused");
+    co_await task;
+  };
+  run_virtual(main_coro(waiter, &log));
+  // The child was not cancelled: it had ended.
+  CHECK(log == Log{"1.0 c ends", "1.0 cancel accepted", "1.0 waiter cancelled"});
+}
