@@ -332,6 +332,9 @@ TEST_CASE("cancelling a task that awaits another task cancels that one too, and 
 
 namespace {
 
+// CPython 3.11 hands the CancelledError that ended a task, message and all, to the first one who
+// retrieves it, and a new CancelledError() without a message to everyone after; aio gives every
+// one of them the message (see the chapter's "Pitfalls").
 aio::Coro<void> two_awaiters_and_result(Log* log) {
   auto job = aio::create_task(sleeper(log, "job", 10s));
   co_await aio::sleep(1s);
