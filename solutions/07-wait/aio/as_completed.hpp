@@ -146,7 +146,6 @@ public:
   std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
-  // book:state
   /// What the tasks' listeners, the timer and the awaiters share. References: one for the
   /// AsCompleted object, one per on_completion in the ready queue, one while the timer is
   /// armed, one per NextAwaiter.
@@ -164,7 +163,6 @@ private:
 
     std::size_t size() const noexcept { return tasks_.size(); }
     bool has_result() const noexcept { return taken_ < order_.size() || timed_out_; }
-  // end book:state
 
     // book:watch
     /// Listens to every task (a task already done is queued at once, in input order), then
@@ -272,6 +270,7 @@ private:
       if (loop_->remove_timer(*this)) --references_;
     }
 
+    // book:state
     EventLoop* loop_;
     std::vector<Task<T>> tasks_;
     std::vector<Listener> listeners_;  // listeners_[i] watches tasks_[i]
@@ -282,6 +281,7 @@ private:
     int references_ = 1;               // the AsCompleted object's
     bool timed_out_ = false;
     bool closed_ = false;
+    // end book:state
   };
 
   State* state_;
