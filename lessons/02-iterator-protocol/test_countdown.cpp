@@ -53,11 +53,13 @@ TEST_CASE("a Countdown can be walked twice, since every walk gets a fresh iterat
   CHECK(list(countdown) == std::vector{4, 3, 2, 1});
 }
 
+// book:test-concepts
 TEST_CASE("a Countdown is an input range that the std::ranges algorithms accept", "[l02][ex1]") {
   static_assert(std::input_iterator<aio::Countdown::iterator>);
   static_assert(std::sentinel_for<std::default_sentinel_t, aio::Countdown::iterator>);
   static_assert(std::ranges::input_range<aio::Countdown>);
-  // Not a forward range: two iterators cannot be compared with each other, only with the end.
+  // Not a forward range: its iterators can be compared only with the end, not with each other,
+  // and it++ does not return the old position.
   static_assert(!std::ranges::forward_range<aio::Countdown>);
 
   const aio::Countdown countdown(5);
@@ -65,6 +67,7 @@ TEST_CASE("a Countdown is an input range that the std::ranges algorithms accept"
   CHECK(std::ranges::count_if(countdown, [](int n) { return n % 2 == 1; }) == 3);
   CHECK(*std::ranges::find(countdown, 2) == 2);
 }
+// end book:test-concepts
 
 #if AIO_HAS_STD_VIEWS
 TEST_CASE("standard views read a Countdown", "[l02][ex1]") {

@@ -33,7 +33,8 @@ namespace aio {
 /// end() is not a position here. Where the countdown stops is known only to the iterator (when
 /// its number drops below 1), so end() returns std::default_sentinel, an empty tag, and the
 /// iterator answers `it == std::default_sentinel` by itself. A type that marks the end like this
-/// is a sentinel; since C++20 it need not be the iterator's own type.
+/// is a sentinel. It need not be the iterator's type: the range-for accepts that since C++17, the
+/// std::ranges algorithms and views since C++20.
 class Countdown {
 public:
   class iterator {
@@ -55,7 +56,7 @@ public:
       AIO_TODO("l02.ex1", "count down by one, then return this same iterator");
     }
 
-    /// True once the count has gone past 1: the C++ spelling of StopIteration. C++20 derives
+    /// True once the count has gone below 1: the C++ spelling of StopIteration. C++20 derives
     /// `it != end`, `end == it` and `end != it` from this one operator.
     bool operator==(std::default_sentinel_t) const {
       AIO_TODO("l02.ex1", "the countdown is over once the number has gone below 1");

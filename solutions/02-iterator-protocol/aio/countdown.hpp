@@ -15,7 +15,6 @@
 
 namespace aio {
 
-// book:countdown
 /// The numbers from `start` down to 1: `for (int n : aio::Countdown(3))` sees 3, 2, 1.
 ///
 /// Python splits iteration between two objects, and so does C++:
@@ -33,7 +32,9 @@ namespace aio {
 /// end() is not a position here. Where the countdown stops is known only to the iterator (when
 /// its number drops below 1), so end() returns std::default_sentinel, an empty tag, and the
 /// iterator answers `it == std::default_sentinel` by itself. A type that marks the end like this
-/// is a sentinel; since C++20 it need not be the iterator's own type.
+/// is a sentinel. It need not be the iterator's type: the range-for accepts that since C++17, the
+/// std::ranges algorithms and views since C++20.
+// book:countdown
 class Countdown {
 public:
   class iterator {
@@ -54,7 +55,7 @@ public:
       return *this;
     }
 
-    /// True once the count has gone past 1: the C++ spelling of StopIteration. C++20 derives
+    /// True once the count has gone below 1: the C++ spelling of StopIteration. C++20 derives
     /// `it != end`, `end == it` and `end != it` from this one operator.
     bool operator==(std::default_sentinel_t) const { return current_ < 1; }
 

@@ -16,7 +16,6 @@
 
 namespace aio {
 
-// book:callable-iterable
 /// The range that aio::iter(fn, stop) returns: the values of fn(), fn(), ... up to, and not
 /// including, the first that equals `stop`.
 ///
@@ -28,6 +27,7 @@ namespace aio {
 /// Single pass: fn usually has side effects (it reads input, pops a queue), so there is no going
 /// back. begin() makes the first call; call it once. The iterators point into this object, which
 /// must therefore stay where it is while they are in use (a range-for guarantees that).
+// book:callable-iterable
 template <typename Fn, typename Stop>
 class CallableIterable {
 public:
