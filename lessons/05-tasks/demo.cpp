@@ -66,6 +66,6 @@ int main(int argc, char** argv) {
   aio::run(main_coro(), options);
   if (draw) {
     std::printf("\ntimeline ('#' a step runs, '-' the task exists):\n%s",
-                timeline.render_ascii(41).c_str());
+                timeline.render_ascii().c_str());
   }
 }

@@ -126,14 +126,12 @@ aio::Coro<Log> name_some_tasks() {
 
 TEST_CASE("tasks are named Task-1, Task-2, ... unless given a name, and set_name renames them",
           "[l05][ex1]") {
-  // Task names are counted per loop. The count follows the last loop that made a task, and a new
-  // loop that happened to sit at the address of an earlier one would continue its count, so two
-  // loops are alive here: the warm-up makes sure `loop` starts a count of its own.
-  aio::EventLoop warm_up(aio::Clock::virtual_time());
-  aio::EventLoop loop(aio::Clock::virtual_time());
-  aio::run_until_complete(warm_up, nothing());
-  const Log names = aio::run_until_complete(loop, name_some_tasks());
-  CHECK(names == Log{"Task-1", "Task-2", "Task-3", "worker", "renamed"});
+  // Names count per loop: each of two loops starts at Task-1 (its main task).
+  aio::EventLoop first(aio::Clock::virtual_time());
+  aio::EventLoop second(aio::Clock::virtual_time());
+  const Log expected{"Task-1", "Task-2", "Task-3", "worker", "renamed"};
+  CHECK(aio::run_until_complete(first, name_some_tasks()) == expected);
+  CHECK(aio::run_until_complete(second, name_some_tasks()) == expected);
 }
 
 namespace {
@@ -629,4 +627,38 @@ TEST_CASE("a task that awaits itself gets InvalidStateError", "[l05][ex4]") {
   REQUIRE(log.size() == 1);
   CHECK_THAT(log[0], aio_test::contains("cannot await on itself"));
   CHECK_THAT(log[0], aio_test::contains("narcissus"));
+}
+
+namespace {
+struct Circle {
+  aio::Task<void> a;
+  aio::Task<void> b;
+};
+
+aio::Coro<void> await_other(aio::Task<void>* other) { co_await *other; }
+
+aio::Coro<void> start_circle(Circle* circle) {
+  circle->a = aio::create_task(await_other(&circle->b), "a");  // a awaits b ...
+  circle->b = aio::create_task(await_other(&circle->a), "b");  // ... and b awaits a
+  co_await circle->a;
+}
+}  // namespace
+
+TEST_CASE("tasks that await each other in a circle end in DeadlockError, and cancelling one "
+          "does not forward the request round the circle forever",
+          "[l05][ex4]") {
+  Log reports;
+  Circle circle;
+  {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    loop.set_exception_handler([&reports](const std::string& message) { reports.push_back(message); });
+    REQUIRE_THROWS_AS(aio::run_until_complete(loop, start_circle(&circle)), aio::DeadlockError);
+    REQUIRE(circle.a.valid());
+    CHECK(circle.a.cancel());  // a forwards to b, b back to a: declined there, no endless recursion
+    CHECK_FALSE(circle.a.done());
+  }  // the loop closes with main, a and b still pending, and says so
+  CHECK(reports.size() == 3);
+  for (const std::string& report : reports) {
+    CHECK_THAT(report, aio_test::contains("Task was destroyed but it is pending"));
+  }
 }

@@ -179,19 +179,30 @@ public:
     static void wake_waiter(DoneListener* self, TaskBase&) { static_cast<Awaiter*>(self)->waiter_->wake(); }
 
     // Cancelling a task that awaits another task cancels that one too; the waiter wakes when
-    // it ends, with its result or its CancelledError.
+    // it ends, with its result or its CancelledError. Tasks that await each other in a circle
+    // would forward the request round and round: the second visit declines (false: the waiter
+    // keeps the request for its next step), and the circle stays as stuck as it was.
     static bool forward_cancel(Wait* self, const std::string& message) {
-      return static_cast<Awaiter*>(self)->target_->cancel(message);
+      auto* awaiter = static_cast<Awaiter*>(self);
+      if (awaiter->forwarding_) return false;
+      awaiter->forwarding_ = true;
+      struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+      } done{awaiter->forwarding_};
+      return awaiter->target_->cancel(message);
     }
 
     detail::CoroTask<T>* target_;
     TaskBase* waiter_ = nullptr;  // the task suspended here, if it suspended
+    bool forwarding_ = false;     // forward_cancel is running (see there)
   };
   // end book:await-task
 
   Awaiter operator co_await() const noexcept { return Awaiter(state_); }
 
 private:
+  // book:callback-listener
   // A done callback waiting for the task to finish: on_done runs inside TaskBase::finish, so it
   // only schedules the callback (with a fresh handle to the task) and frees the listener.
   template <class F>
@@ -208,6 +219,7 @@ private:
 
     F callback;
   };
+  // end book:callback-listener
 
   std::string not_finished(const char* what) const {
     return std::string(what) + ": " + describe() +
