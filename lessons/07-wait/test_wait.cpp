@@ -179,6 +179,27 @@ TEST_CASE("cancelling the task that awaits wait cancels the wait, not the tasks"
   aio::run(main(), {.virtual_clock = true});
 }
 
+TEST_CASE("a task cancelled before it waits gets CancelledError from the wait at once",
+          "[l07][ex1]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(after(1s, 1)));
+    aio::current_task()->cancel("early");  // delivered at the next suspension: the wait
+    std::string outcome = "returned";
+    try {
+      aio::WaitResult<int> result = co_await aio::wait(tasks);
+    } catch (const aio::CancelledError& error) {
+      outcome = "cancelled: " + error.message();
+    }
+    CHECK(outcome == "cancelled: early");
+    CHECK(aio::get_running_loop().time() == 0s);
+    aio::current_task()->uncancel();
+    int one = co_await tasks[0];
+    CHECK(one == 1);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
 // ---- l07.ex2: FIRST_COMPLETED and FIRST_EXCEPTION ------------------------------------------
 
 TEST_CASE("wait with FIRST_COMPLETED returns with the first task done and the rest pending",

@@ -17,8 +17,8 @@
 // DoneListener (told synchronously when a task finishes) schedules on_completion through the
 // ready queue, and on_completion wakes the task through the ready queue. Tasks that are already
 // done when the wait starts get their on_completion scheduled at once, so even then the task
-// resumes two iterations later, as in asyncio. A timeout takes one hop: the timer fires and wakes
-// the task.
+// resumes two iterations later, as in asyncio. A timeout works like a sleep: the due timer runs
+// from the ready queue and wakes the task, which runs in the next iteration.
 //
 // Cancellation: cancelling the awaiting task ends the wait at once (its listeners and its timer
 // are withdrawn) and the task sees aio::CancelledError at its co_await. The tasks it waited for
@@ -169,7 +169,8 @@ private:
     loop.add_timer(*this, loop.time() + *timeout_);
   }
 
-  // The timer is due: the wait is over, whatever is still pending (one hop, like a sleep).
+  // The timer is due: the wait is over, whatever is still pending. The task runs in the next
+  // iteration, as after a sleep.
   static void on_timer(detail::TimerNode* node) {
     auto* self = static_cast<WaitAwaiter*>(node);
     if (!self->finished_) self->finish();
