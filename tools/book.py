@@ -18,6 +18,7 @@ are passed to it. Output lines that start with "~ " are measurements; see output
 
     book.py check  --bin DIR     fail, with a diff, if a chapter has drifted from its sources
     book.py update --bin DIR     rewrite the marked blocks from the sources
+    (both take --chapter NN to work on one chapter only)
     book.py html   --out DIR     render the book as HTML with cmark-gfm
 """
 import argparse
@@ -84,8 +85,14 @@ def blocks(text):
         i += 1
 
 
+ONLY = []  # --chapter: restrict check/update to these chapters
+
+
 def chapters():
-    return sorted(BOOK.glob("*.md"))
+    found = sorted(BOOK.glob("*.md"))
+    if ONLY:
+        found = [c for c in found if any(c.name.startswith(prefix) for prefix in ONLY)]
+    return found
 
 
 def expected_for(kind, spec, bin_dir):
@@ -162,7 +169,10 @@ def main():
     parser.add_argument("command", choices=["check", "update", "html"])
     parser.add_argument("--bin", default=str(ROOT / "build/default/bin"), help="folder of the built demos")
     parser.add_argument("--out", default=str(ROOT / "build/book"), help="folder for the HTML")
+    parser.add_argument("--chapter", action="append", default=[],
+                        help="only the chapters whose file name starts with this (repeatable), e.g. 04")
     args = parser.parse_args()
+    ONLY.extend(args.chapter)
     if args.command == "check":
         return check(args.bin)
     if args.command == "update":
