@@ -1,0 +1,87 @@
+"""aio against CPython's asyncio on the shared workloads, side by side, measured in one run.
+
+    python3 benchmarks/compare.py [--bin build/release/bin/bench_workloads] [--repetitions 5]
+
+Runs benchmarks/workloads.cpp (built by the release preset) and benchmarks/workloads.py, takes the
+median of each workload on each side, and prints one table: time per item (or per run), and how
+many times faster aio is. The targets the course sets for aio on a 2-core machine are printed
+beside them; a shared or busy machine can miss them, so they are reported, never enforced.
+"""
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# workload: (what one item is, aio target in ns per item or ms per run, unit)
+TARGETS = {
+    "W1_spawn_gather": ("task", 150, "ns"),
+    "W2_switch": ("switch", 15, "ns"),
+    "W4_timers": ("run", 60, "ms"),
+    "W6_sequential": ("run", None, "ms"),
+    "W6_gather": ("run", None, "ms"),
+}
+MIN_SPEEDUP = 50
+
+
+def aio_medians(binary, repetitions):
+    out = subprocess.run(
+        [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
+         "--benchmark_report_aggregates_only=true"],
+        capture_output=True, text=True, check=True).stdout
+    medians = {}
+    for bench in json.loads(out)["benchmarks"]:
+        if bench.get("aggregate_name") != "median":
+            continue
+        name = bench["run_name"].split("/")[0]
+        scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[bench["time_unit"]]
+        medians[name] = bench["real_time"] * scale  # seconds per iteration (one whole workload)
+    return medians
+
+
+def python_medians(repetitions):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/workloads.py"), "--json", f"--repetitions={repetitions}"],
+        capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    return data["python"], {name: r["seconds"] for name, r in data["results"].items()}, \
+        {name: r["items"] for name, r in data["results"].items()}
+
+
+def show(seconds, items, unit):
+    if unit == "ns":
+        return f"{seconds / items * 1e9:,.1f} ns"
+    return f"{seconds * 1e3:,.1f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=str(ROOT / "build/release/bin/bench_workloads"))
+    parser.add_argument("--repetitions", type=int, default=5)
+    args = parser.parse_args()
+    if not Path(args.bin).exists():
+        sys.exit(f"{args.bin} is missing: build it with `cmake --workflow --preset release`")
+
+    aio = aio_medians(args.bin, args.repetitions)
+    version, python, items = python_medians(args.repetitions)
+
+    print(f"medians of {args.repetitions} runs; aio from {Path(args.bin).name}, asyncio on CPython {version}\n")
+    print(f"| workload | per | aio | asyncio | asyncio / aio | aio target |")
+    print(f"|---|---|---|---|---|---|")
+    for name, (per, target, unit) in TARGETS.items():
+        if name not in aio or name not in python:
+            continue
+        ratio = python[name] / aio[name]
+        count = items[name] if unit == "ns" else 1
+        aio_value = aio[name] / count * (1e9 if unit == "ns" else 1e3)
+        verdict = ""
+        if target is not None:
+            met = aio_value <= target and (ratio >= MIN_SPEEDUP or name.startswith("W6"))
+            verdict = f"<= {target} {unit}, >= {MIN_SPEEDUP}x: {'met' if met else 'MISSED'}"
+        print(f"| {name} | {per} | {show(aio[name], count, unit)} | {show(python[name], count, unit)} "
+              f"| {ratio:,.1f}x | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()

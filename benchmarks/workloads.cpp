@@ -1,0 +1,117 @@
+// The shared workloads on aio; benchmarks/workloads.py runs the same ones on CPython's asyncio, and
+// benchmarks/compare.py prints both side by side with their ratios, measured in one run.
+//
+//   W1_spawn_gather  create 200,000 tasks of a trivial coroutine that returns its argument, gather
+//   W2_switch        one task awaiting sleep(0) 1,000,000 times
+//   W4_timers        100,000 tasks each sleeping a random 0-10 ms (fixed seed), gathered
+//   W6_sequential    three fetches of 100, 200 and 100 ms, one after another
+//   W6_gather        the same three fetches, gathered
+//
+// Every workload runs on the real clock, starting a fresh loop with aio::run each iteration, as
+// the Python side does with asyncio.run. Items processed make items_per_second the throughput.
+#include <aio/gather.hpp>
+#include <aio/run.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task.hpp>
+
+#include <bench_support.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int w1_tasks = 200'000;
+constexpr int w2_switches = 1'000'000;
+constexpr int w4_timers = 100'000;
+
+const aio::RunOptions real_clock{.virtual_clock = false};
+
+aio::Coro<int> identity(int value) { co_return value; }
+
+aio::Coro<std::int64_t> spawn_and_gather(int count) {
+  std::vector<aio::Task<int>> tasks;
+  tasks.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) tasks.push_back(aio::create_task(identity(i)));
+  std::vector<int> results = co_await aio::gather(std::move(tasks));
+  co_return results.back();
+}
+
+void W1_spawn_gather(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock));
+  state.SetItemsProcessed(state.iterations() * w1_tasks);
+}
+BENCHMARK(W1_spawn_gather)->Unit(benchmark::kMillisecond);
+
+aio::Coro<void> switch_many(int count) {
+  for (int i = 0; i < count; ++i) co_await aio::sleep(0ms);
+}
+
+void W2_switch(benchmark::State& state) {
+  for (auto _ : state) aio::run(switch_many(w2_switches), real_clock);
+  state.SetItemsProcessed(state.iterations() * w2_switches);
+}
+BENCHMARK(W2_switch)->Unit(benchmark::kMillisecond);
+
+aio::Coro<int> nap(aio::Duration delay) {
+  co_await aio::sleep(delay);
+  co_return 0;
+}
+
+aio::Coro<void> many_timers(std::vector<aio::Duration> delays) {
+  std::vector<aio::Task<int>> tasks;
+  tasks.reserve(delays.size());
+  for (const auto delay : delays) tasks.push_back(aio::create_task(nap(delay)));
+  std::vector<int> done = co_await aio::gather(std::move(tasks));
+  benchmark::DoNotOptimize(done.data());
+}
+
+void W4_timers(benchmark::State& state) {
+  std::mt19937_64 random(42);
+  std::uniform_int_distribution<std::int64_t> microseconds(0, 10'000);
+  std::vector<aio::Duration> delays;
+  for (int i = 0; i < w4_timers; ++i) delays.push_back(std::chrono::microseconds(microseconds(random)));
+  for (auto _ : state) aio::run(many_timers(delays), real_clock);
+  state.SetItemsProcessed(state.iterations() * w4_timers);
+}
+BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+aio::Coro<int> fetch(aio::Duration delay) {
+  co_await aio::sleep(delay);
+  co_return 1;
+}
+
+aio::Coro<void> fetch_sequentially() {
+  co_await fetch(100ms);
+  co_await fetch(200ms);
+  co_await fetch(100ms);
+}
+
+aio::Coro<void> fetch_together() {
+  std::vector<aio::Task<int>> tasks;
+  tasks.push_back(aio::create_task(fetch(100ms)));
+  tasks.push_back(aio::create_task(fetch(200ms)));
+  tasks.push_back(aio::create_task(fetch(100ms)));
+  std::vector<int> done = co_await aio::gather(std::move(tasks));
+  benchmark::DoNotOptimize(done.data());
+}
+
+void W6_sequential(benchmark::State& state) {
+  for (auto _ : state) aio::run(fetch_sequentially(), real_clock);
+  state.SetItemsProcessed(state.iterations() * 3);
+}
+BENCHMARK(W6_sequential)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void W6_gather(benchmark::State& state) {
+  for (auto _ : state) aio::run(fetch_together(), real_clock);
+  state.SetItemsProcessed(state.iterations() * 3);
+}
+BENCHMARK(W6_gather)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
