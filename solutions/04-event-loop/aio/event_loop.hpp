@@ -4,11 +4,15 @@
 //   ready   callbacks to run soon, in the order they were scheduled (loop.call_soon).
 //   timers  callbacks to run at a time, earliest first (loop.call_later / call_at, sleep).
 //
-// One iteration (run_once), exactly as asyncio's BaseEventLoop._run_once:
-//   1. if nothing is ready, wait until the earliest timer is due (the virtual clock just jumps);
+// One iteration (run_once), in the order of asyncio's BaseEventLoop._run_once:
+//   1. if nothing is ready, wait until the earliest timer is due (the virtual clock just jumps
+//      there: "autojump"); with something ready, do not wait at all;
 //   2. move every timer that is due to the back of the ready queue;
 //   3. run the callbacks that were ready when the iteration began; whatever they schedule runs
 //      in the next iteration, so one busy task cannot starve the others.
+//
+// Where a callback runs: on the thread that runs the loop, inside run_once, never inside the
+// call_soon / call_later that scheduled it.
 //
 // Everything that resumes a coroutine goes through the ready queue: a waiter is never resumed
 // inline from the code that wakes it. That keeps the order deterministic (and equal to
@@ -20,8 +24,10 @@
 
 #include <aio/clock.hpp>
 #include <aio/errors.hpp>
+#include <aio/frame_allocator.hpp>
 #include <aio/timer_heap.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -75,32 +81,58 @@ struct ListHook {
   }
 };
 
+/// What run_until and aio::run throw when the loop runs out of work before the coroutine it runs
+/// has finished.
+[[noreturn]] inline void throw_deadlock() {
+  throw DeadlockError(
+      "the event loop has nothing left to run, but the coroutine it runs is still waiting: "
+      "it awaits something that nothing will ever complete");
+}
+
 /// One entry of the ready queue: a function and its argument; 16 bytes, no allocation.
+/// (asyncio's ready queue holds Handle objects, each one an allocation.)
 struct Callback {
   void (*run)(void*);
   void* arg;
 };
 
+// book:ready-queue
 /// A FIFO ring buffer of callbacks whose capacity doubles when full and never shrinks.
+///
+/// The entries live in slots_[head_], slots_[head_ + 1], ... (size_ of them), wrapping around
+/// the end of the array. The capacity is always a power of two, so "wrap around" is a mask:
+/// (i & (capacity - 1)) == i % capacity, without a division.
 class ReadyQueue {
 public:
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
 
+  /// Adds `callback` at the back.
   void push(Callback callback) {
     if (size_ == slots_.size()) grow();
     slots_[(head_ + size_) & (slots_.size() - 1)] = callback;
     ++size_;
   }
 
-  Callback pop() noexcept {
+  /// Takes the callback at the front; the queue must not be empty.
+  Callback pop() {
     const Callback callback = slots_[head_];
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
     return callback;
   }
+  // end book:ready-queue
+
+  /// Empties the queue, calling `each(callback)` for every entry, front to back. For the loop's
+  /// destructor: it reads the array directly, so it can never throw.
+  template <class F>
+  void clear(F each) noexcept {
+    for (std::size_t i = 0; i < size_; ++i) each(slots_[(head_ + i) & (slots_.size() - 1)]);
+    head_ = size_ = 0;
+  }
 
 private:
+  // Moves the entries, in order, to the front of an array twice as large (64 slots at first).
   void grow() {
     std::vector<Callback> bigger(slots_.empty() ? 64 : slots_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
@@ -109,18 +141,27 @@ private:
   }
 
   std::vector<Callback> slots_;
-  std::size_t head_ = 0;
-  std::size_t size_ = 0;
+  std::size_t head_ = 0;  // index of the front entry
+  std::size_t size_ = 0;  // number of entries
 };
 
 /// The state behind a Handle returned by call_soon / call_later / call_at. Reference counted by
 /// hand: one reference per Handle, plus one while the loop's queue or heap points at it.
+///
+///   cancelled  Handle::cancel() was called (before or after the call ran, as in asyncio)
+///   finished   the loop has started the call; cancelling it now changes nothing
 struct ScheduledCall : TimerNode {  // the TimerNode part is used by call_later / call_at only
   std::function<void()> function;
   aio::EventLoop* loop = nullptr;
   int references = 0;
   bool cancelled = false;
   bool finished = false;
+
+  // Like coroutine frames, these come and go at a high rate in a few sizes: recycle them.
+  static void* operator new(std::size_t size) { return FrameAllocator::allocate(size); }
+  static void operator delete(void* call, std::size_t size) noexcept {
+    FrameAllocator::deallocate(call, size);
+  }
 
   void acquire() noexcept { ++references; }
   void release() noexcept {
@@ -138,6 +179,7 @@ public:
   Handle(const Handle& other) noexcept : call_(other.call_) {
     if (call_) call_->acquire();
   }
+  Handle(Handle&& other) noexcept : call_(std::exchange(other.call_, nullptr)) {}
   Handle& operator=(Handle other) noexcept {
     std::swap(call_, other.call_);
     return *this;
@@ -146,21 +188,29 @@ public:
     if (call_) call_->release();
   }
 
-  /// Makes sure the callback will not run; does nothing if it already ran.
-  inline void cancel() noexcept;
+  /// Makes sure the callback will not run (a timer leaves the heap at once) and drops what the
+  /// callback holds. Once the callback has run it changes nothing, but cancelled() still turns
+  /// true, as in asyncio.
+  inline void cancel();
   bool cancelled() const noexcept { return call_ && call_->cancelled; }
   /// When a timer handle is due, on the loop's clock.
   Duration when() const noexcept { return call_ ? call_->when : Duration{0}; }
 
 private:
+  friend class EventLoop;
   detail::ScheduledCall* call_ = nullptr;
 };
 
+/// The event loop (asyncio's BaseEventLoop); see the top of this file. One per thread at a
+/// time: aio::run creates it, makes it the running loop, and destroys it at the end.
 class EventLoop {
 public:
   explicit EventLoop(Clock clock = Clock::real()) : clock_(clock) {}
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
+  /// Drops the callbacks and timers still scheduled, then reports and destroys the tasks that
+  /// are still pending ("Task was destroyed but it is pending") and reports failed tasks whose
+  /// exception nobody retrieved.
   ~EventLoop() {
     drop_scheduled_calls();
     close_list(pending_tasks_);
@@ -177,39 +227,47 @@ public:
   /// Runs `function()` in a later iteration, after everything already scheduled.
   template <class F>
   Handle call_soon(F function) {
-    detail::ScheduledCall* call = make_call(std::move(function));
-    ready_.push({&run_scheduled_call, call});
-    return Handle(call);
+    Handle handle(make_call(std::move(function)));
+    ready_.push({&run_scheduled_call, handle.call_});
+    handle.call_->acquire();  // the queue's reference, dropped once the call has run
+    return handle;
   }
   // end book:call-soon
 
+  // book:call-later
   /// Runs `function()` once `delay` has passed.
   template <class F>
   Handle call_later(Duration delay, F function) {
     return call_at(time() + delay, std::move(function));
   }
 
-  /// Runs `function()` once the loop's clock reaches `when`.
+  /// Runs `function()` once the loop's clock reaches `when` (a time from loop.time()).
   template <class F>
   Handle call_at(Duration when, F function) {
-    detail::ScheduledCall* call = make_call(std::move(function));
-    call->fire = &fire_scheduled_call;
-    add_timer(*call, when);
-    return Handle(call);
+    Handle handle(make_call(std::move(function)));
+    handle.call_->fire = &fire_scheduled_call;
+    add_timer(*handle.call_, when);
+    handle.call_->acquire();  // the heap's reference, dropped once the call has run
+    return handle;
   }
+  // end book:call-later
 
   /// The allocation-free path under sleep and tasks: run `callback` in a later iteration.
   void schedule(detail::Callback callback) { ready_.push(callback); }
 
-  /// Puts `node` on the timer heap, due at `when`; its `fire` then runs from the ready queue.
+  // book:add-timer
+  /// Puts `node` on the timer heap, due at `when`; once it is due, the loop moves it to the
+  /// ready queue and its `fire` runs from there.
   void add_timer(detail::TimerNode& node, Duration when) {
     node.when = when;
     node.sequence = next_timer_sequence_++;
     timers_.push(&node);
   }
+  // end book:add-timer
 
-  /// Takes a timer off the heap before it is due; false if it already left the heap.
-  bool remove_timer(detail::TimerNode& node) noexcept {
+  /// Takes a timer off the heap before it is due; false if it already left the heap (it is
+  /// due, or has fired).
+  bool remove_timer(detail::TimerNode& node) {
     if (!node.in_heap()) return false;
     timers_.remove(&node);
     return true;
@@ -231,25 +289,32 @@ public:
   }
   // end book:run-once
 
+  // book:run-until
   /// Runs iterations until `finished()` is true. Throws DeadlockError if the loop runs out of
   /// work first, instead of waiting forever as asyncio would.
   template <class Predicate>
   void run_until(Predicate finished) {
     while (!finished()) {
-      if (!has_work()) {
-        throw DeadlockError(
-            "the event loop has nothing left to run, but the coroutine it runs is still waiting: "
-            "it awaits something that nothing will ever complete");
-      }
+      if (!has_work()) detail::throw_deadlock();
       run_once();
     }
   }
+  // end book:run-until
 
-  /// Runs until stop() is called or nothing is left to do.
+  /// Runs iterations until one of them calls stop() (asyncio's loop.run_forever), or until
+  /// nothing is left that could ever happen (where asyncio would wait forever). A stop()
+  /// requested before the call ends it after one iteration, as in asyncio.
   void run_forever() {
-    stopping_ = false;
-    while (!stopping_ && has_work()) run_once();
+    struct Reset {
+      bool& stopping;
+      ~Reset() { stopping = false; }
+    } reset{stopping_};
+    while (has_work()) {
+      run_once();
+      if (stopping_) break;
+    }
   }
+  /// Makes run_forever return at the end of the current iteration.
   void stop() noexcept { stopping_ = true; }
 
   // ---- debug mode (asyncio's debug=True) -------------------------------------------------
@@ -259,7 +324,9 @@ public:
   void set_slow_callback_duration(Duration limit) noexcept { slow_callback_duration_ = limit; }
   Duration slow_callback_duration() const noexcept { return slow_callback_duration_; }
 
-  /// Where the loop reports problems (asyncio's loop.call_exception_handler); stderr by default.
+  /// Where the loop reports problems (asyncio's loop.call_exception_handler): slow steps in
+  /// debug mode, exceptions thrown by callbacks, tasks destroyed while pending, exceptions never
+  /// retrieved. Without a handler the message goes to stderr, one line each.
   void set_exception_handler(std::function<void(const std::string&)> handler) {
     exception_handler_ = std::move(handler);
   }
@@ -294,15 +361,18 @@ public:
     describe_step_ = describe;
   }
 
+  /// Numbers the tasks of this loop 1, 2, 3, ... ("Task-1" is the task of aio::run's main).
+  std::uint64_t next_task_number() noexcept { return ++tasks_created_; }
+
 private:
-  // The new call starts with the one reference that the queue (or the heap) holds until the
-  // call has run or was cancelled, whatever the caller does with its Handle.
+  // A new call has no reference yet: the Handle that wraps it takes the first one, and the
+  // queue (or the heap) takes another once the call is in it. If scheduling throws, the
+  // Handle's destructor frees the call.
   template <class F>
   detail::ScheduledCall* make_call(F function) {
     auto* call = new detail::ScheduledCall;
     call->function = std::move(function);
     call->loop = this;
-    call->acquire();
     return call;
   }
 
@@ -316,15 +386,14 @@ private:
   // A loop destroyed with call_soon / call_later callbacks still queued drops them, and the
   // references its queue and heap held.
   void drop_scheduled_calls() noexcept {
-    while (!ready_.empty()) {
-      const detail::Callback callback = ready_.pop();
+    ready_.clear([](detail::Callback callback) {
       if (callback.run == &run_scheduled_call) {
         static_cast<detail::ScheduledCall*>(callback.arg)->release();
       } else if (callback.run == &fire_timer) {
         release_if_scheduled_call(static_cast<detail::TimerNode*>(callback.arg));
       }
-    }
-    while (!timers_.empty()) release_if_scheduled_call(timers_.pop());
+    });
+    timers_.clear([](detail::TimerNode* node) { release_if_scheduled_call(node); });
   }
   static void close_list(detail::ListHook& sentinel) noexcept {
     while (sentinel.linked()) {
@@ -337,29 +406,41 @@ private:
     if (node->fire == &fire_scheduled_call) static_cast<detail::ScheduledCall*>(node)->release();
   }
 
+  // book:move-due
+  // Step 2 of an iteration: every timer due by `now` goes to the back of the ready queue, in
+  // heap order (deadline, then sequence). Its `fire` runs when the queue reaches it.
   void move_due_timers_to_ready(Duration now) {
     while (!timers_.empty() && timers_.top()->when <= now) {
       detail::TimerNode* due = timers_.pop();
       ready_.push({&fire_timer, due});
     }
   }
+  // end book:move-due
 
+  // book:wait
+  // Step 1 of an iteration: if nothing is ready, wait until the earliest timer is due.
   void wait_for_something() {
     if (!ready_.empty() && io_waiter_ == nullptr) return;  // the busy path: nothing to wait for
-    std::optional<Duration> timeout;  // empty: wait until something happens
-    if (!ready_.empty()) {
+    // How long: not at all if something is ready (or stop() was called), until the earliest
+    // timer if there is one, and otherwise until something happens (empty: no limit).
+    std::optional<Duration> timeout;
+    if (!ready_.empty() || stopping_) {
       timeout = Duration{0};
     } else if (!timers_.empty()) {
       timeout = std::max(Duration{0}, timers_.top()->when - time());
     }
-    if (io_waiter_ != nullptr) {
-      io_waiter_->wait(clock_.is_virtual() && timeout ? Duration{0} : timeout);
-    } else if (timeout && !clock_.is_virtual()) {
-      std::this_thread::sleep_for(*timeout);
+    if (clock_.is_virtual()) {
+      // I/O and other threads (lessons 16 and 17) only get a poll: time does not pass by itself.
+      if (io_waiter_ != nullptr) io_waiter_->wait(timeout ? Duration{0} : timeout);
+      // Autojump: instead of waiting, move time to the end of the wait, if nothing came up.
+      if (timeout && ready_.empty()) clock_.advance_to(time() + *timeout);
+    } else if (io_waiter_ != nullptr) {
+      io_waiter_->wait(timeout);  // I/O or another thread may bring work before the timer
+    } else if (timeout) {
+      std::this_thread::sleep_for(*timeout);  // the real clock really waits
     }
-    // Autojump: with nothing ready, virtual time moves straight to the earliest timer.
-    if (clock_.is_virtual() && ready_.empty() && !timers_.empty()) clock_.advance_to(timers_.top()->when);
   }
+  // end book:wait
 
   void run_callback(detail::Callback callback) {
     if (!debug_) {
@@ -372,11 +453,15 @@ private:
     if (took >= slow_callback_duration_) report_slow(callback, took);
   }
 
+  // An exception that escapes a callback is reported and the loop goes on, as in asyncio. (A task
+  // step never throws: the task keeps its coroutine's exception.)
   void invoke(detail::Callback callback) {
     try {
       callback.run(callback.arg);
     } catch (const std::exception& error) {
       call_exception_handler(std::string("Exception in callback: ") + error.what());
+    } catch (const CancelledError& error) {
+      call_exception_handler(std::string("Exception in callback: CancelledError: ") + error.what());
     }
   }
 
@@ -394,6 +479,7 @@ private:
   detail::ReadyQueue ready_;
   detail::TimerHeap timers_;
   std::uint64_t next_timer_sequence_ = 0;
+  std::uint64_t tasks_created_ = 0;
   bool stopping_ = false;
   bool debug_ = false;
   Duration slow_callback_duration_ = std::chrono::milliseconds(100);
@@ -422,9 +508,11 @@ inline void EventLoop::fire_scheduled_call(detail::TimerNode* node) {
   run_scheduled_call(static_cast<detail::ScheduledCall*>(node));
 }
 
-inline void Handle::cancel() noexcept {
-  if (call_ == nullptr || call_->finished || call_->cancelled) return;
+inline void Handle::cancel() {
+  if (call_ == nullptr || call_->cancelled) return;
   call_->cancelled = true;
+  if (call_->finished) return;  // it ran (or is running): nothing left to stop
+  call_->function = nullptr;    // what the callback captured goes now, as in asyncio
   // A timer still on the heap leaves it now, and the heap's reference goes with it; a call
   // already in the ready queue is skipped when its turn comes.
   if (call_->loop->remove_timer(*call_)) call_->release();

@@ -3,10 +3,15 @@
 //   aio::Coro<int> main_coro() { co_await aio::sleep(1s); co_return 42; }
 //   int main() { return aio::run(main_coro()) == 42 ? 0 : 1; }
 //
-// run() creates a loop, runs the coroutine as the loop's first task until it finishes, then
-// cancels every task still pending and lets them finish their cleanup, reports exceptions that
-// no one retrieved, and closes the loop. It returns the coroutine's result or rethrows its
-// exception.
+// run() creates a loop, runs the coroutine as the loop's first task ("Task-1") until it
+// finishes, then cancels every task still pending and lets them finish their cleanup, reports
+// exceptions that no one retrieved, and closes the loop. It returns the coroutine's result or
+// rethrows its exception.
+//
+// When it stops, exactly as asyncio: asyncio's run_until_complete stops the loop from a done
+// callback of the task. That callback runs in the iteration after the task finished, and the
+// loop stops at the end of that iteration, so the other tasks that are ready then get one more
+// step before they are cancelled. aio does the same, so the same program prints the same lines.
 //
 // The clock: real by default; virtual if RunOptions says so or if the environment variable
 // AIO_CLOCK is "virtual". The course's tests and its demo-against-mirror checks use the virtual
@@ -21,7 +26,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,9 +57,41 @@ private:
   EventLoop* previous_;
 };
 
+/// A ready-queue entry that stops the loop (its argument is the loop).
+inline void stop_loop(void* loop) { static_cast<EventLoop*>(loop)->stop(); }
+/// A ready-queue entry that stops the loop one iteration later.
+inline void stop_loop_next_iteration(void* loop) {
+  static_cast<EventLoop*>(loop)->schedule({&stop_loop, loop});
+}
+
+// book:run-until-done
+/// asyncio's run_until_complete: runs the loop until `task` is done and then one iteration
+/// more, in which the done callback that stops the loop runs. Throws DeadlockError if the loop
+/// runs out of work while the task still waits.
+inline void run_until_done(EventLoop& loop, TaskBase& task) {
+  struct StopWhenDone : DoneListener {
+    TaskBase& task;
+    explicit StopWhenDone(TaskBase& t) : task(t) {
+      on_done = [](DoneListener*, TaskBase& done) {
+        done.loop().schedule({&stop_loop, &done.loop()});
+      };
+      task.add_done_listener(*this);
+    }
+    StopWhenDone(const StopWhenDone&) = delete;
+    StopWhenDone& operator=(const StopWhenDone&) = delete;
+    ~StopWhenDone() {
+      if (!task.done()) task.remove_done_listener(*this);  // leaving early, by an exception
+    }
+  } stop_when_done(task);
+  loop.run_forever();  // until stop(), or until nothing is left that could ever happen
+  if (!task.done()) throw_deadlock();
+}
+// end book:run-until-done
+
 /// asyncio.run's epilogue: cancel every task still pending and let them finish their cleanup.
 inline void cancel_remaining_tasks(EventLoop& loop) noexcept {
   std::vector<TaskBase*> pending = TaskBase::pending(loop);
+  if (pending.empty()) return;
   for (TaskBase* task : pending) task->acquire();
   try {
     for (TaskBase* task : pending) task->cancel();
@@ -65,10 +101,12 @@ inline void cancel_remaining_tasks(EventLoop& loop) noexcept {
       }
       return true;
     });
-  } catch (const std::exception& error) {
-    // A task that ignores its cancellation and waits forever (DeadlockError), or a cancel()
-    // that is still an exercise stub: the loop's destructor reports what is left.
-    loop.call_exception_handler(std::string("while cancelling the remaining tasks: ") + error.what());
+    // asyncio waits for them with gather(), whose result reaches run_until_complete two
+    // iterations after the last one finished; whatever is ready meanwhile gets those turns.
+    loop.schedule({&stop_loop_next_iteration, &loop});
+    loop.run_forever();
+  } catch (...) {
+    // A task that ignores its cancellation and waits forever: the loop's destructor reports it.
   }
   for (TaskBase* task : pending) task->release();
 }
@@ -86,7 +124,7 @@ T run_main(EventLoop& loop, Coro<T> main) {
       task->release();
     }
   } epilogue{loop, task};
-  loop.run_until([task] { return task->done(); });
+  run_until_done(loop, *task);
   return task->result();
 }
 
@@ -102,7 +140,7 @@ T run_until_complete(EventLoop& loop, Coro<T> coro) {
     TaskBase* task;
     ~Release() { task->release(); }
   } release{task};
-  loop.run_until([task] { return task->done(); });
+  detail::run_until_done(loop, *task);
   return task->result();
 }
 

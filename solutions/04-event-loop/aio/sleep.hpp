@@ -3,11 +3,13 @@
 //   co_await aio::sleep(500ms);   // the task is resumed by the loop once 500 ms have passed
 //   co_await aio::sleep(0ms);     // a pure yield: every task that is ready runs first
 //
-// Where the task resumes: in a later iteration of the loop, from the ready queue. A positive
-// delay puts a timer (stored inside this awaiter, so no allocation) on the loop's heap; when it
-// is due the loop moves it to the ready queue, and firing it schedules the task's next step,
-// the same two hops that asyncio's sleep takes (timer handle, then the task's wake-up).
-// sleep(0) schedules the task's next step directly, behind everything already ready.
+// Where the task resumes: in a later iteration of the loop, from the ready queue, on the loop's
+// thread. A positive delay puts a timer (stored inside this awaiter, so no allocation) on the
+// loop's heap; when it is due the loop moves it to the ready queue, and firing it schedules the
+// task's next step: two hops, as in asyncio, where the timer handle completes a future whose
+// done callback then schedules the task. So a task that sleeps until t resumes one iteration
+// after the callbacks that call_at(t) scheduled. sleep(0) (or a negative delay) schedules the
+// task's next step directly, behind everything already ready: one hop.
 //
 // Cancellation: a sleep whose timer is still on the heap leaves it at once and the task is
 // woken with aio::CancelledError.
@@ -44,20 +46,25 @@ public:
   void await_suspend(std::coroutine_handle<> self) {
     task_ = &detail::current_task_for("aio::sleep");
     if (delay_ <= Duration{0}) {
-      task_->suspend(self);  // nothing to withdraw: the task is already in the ready queue
+      // A pure yield: the task's next step goes straight to the back of the ready queue.
+      task_->suspend(self);  // nothing to withdraw on cancellation: it is already scheduled
       task_->wake();
       return;
     }
-    task_->suspend(self, this);
+    // Hop 1: a timer (this awaiter is the node) that the loop moves to the ready queue once it
+    // is due. Register it first: if that throws, the task is not left marked as waiting.
     fire = &on_timer;
-    Wait::cancel = &on_cancel;
     EventLoop& loop = task_->loop();
     loop.add_timer(*this, loop.time() + delay_);
+    Wait::cancel = &on_cancel;
+    task_->suspend(self, this);
   }
 
   void await_resume() { task_->throw_if_cancelled(); }
 
 private:
+  // Hop 2: the due timer runs from the ready queue and schedules the task's next step, which
+  // runs in the following iteration.
   static void on_timer(detail::TimerNode* node) {
     static_cast<SleepAwaiter*>(node)->task_->wake();
   }

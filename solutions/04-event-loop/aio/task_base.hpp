@@ -156,10 +156,9 @@ public:
 
 protected:
   TaskBase(EventLoop& loop, std::coroutine_handle<> start, std::string name)
-      : loop_(&loop), id_(++loop_task_counter(loop)), name_(std::move(name)), resume_point_(start) {
+      : loop_(&loop), id_(loop.next_task_number()), name_(std::move(name)), resume_point_(start) {
     closing = &close_pending;
   }
-
 
   virtual ~TaskBase() {
     if (ListHook::linked()) {  // finished with an exception that nobody retrieved
@@ -168,14 +167,17 @@ protected:
     }
   }
 
-  /// Registers the task with its loop and schedules its first step (asyncio's call_soon(__step)).
+  // book:start
+  /// Schedules the task's first step (asyncio's call_soon(self.__step) in Task.__init__) and
+  /// registers the task with its loop. If scheduling throws, nothing was registered.
   void start() {
+    if (Timeline* timeline = loop_->timeline()) timeline->task_created(id_, name(), loop_->time());
+    wake();
     acquire();  // the loop's reference, released when the task finishes
     link_before(loop_->pending_tasks());
     loop_->set_step_description(&step_entry, &describe_entry);
-    if (Timeline* timeline = loop_->timeline()) timeline->task_created(id_, name(), loop_->time());
-    wake();
   }
+  // end book:start
 
   /// Called by the derived class when its coroutine has finished; `error` is what it threw.
   void finish(std::exception_ptr error) noexcept;
@@ -187,18 +189,6 @@ protected:
   }
 
 private:
-  static std::uint64_t& loop_task_counter(EventLoop& loop) {
-    // One counter per loop, so every program's tasks are named Task-1, Task-2, ... from the
-    // start, like asyncio's in a fresh process.
-    struct Counter {
-      EventLoop* loop = nullptr;
-      std::uint64_t count = 0;
-    };
-    static thread_local Counter counter;
-    if (counter.loop != &loop) counter = {&loop, 0};
-    return counter.count;
-  }
-
   static void step_entry(void* task) { static_cast<TaskBase*>(task)->step(); }
   static std::string describe_entry(void* task) {
     return "<Task '" + static_cast<TaskBase*>(task)->name() + "'>";
@@ -289,7 +279,12 @@ public:
   static CoroTask* spawn(EventLoop& loop, Coro<T> coro, std::string name = {}) {
     auto* task = new CoroTask(loop, std::move(coro), std::move(name));
     task->acquire();
-    task->start();
+    try {
+      task->start();
+    } catch (...) {
+      task->release();  // never scheduled: nothing else refers to it
+      throw;
+    }
     return task;
   }
 
@@ -323,7 +318,7 @@ private:
 inline void TaskBase::finish(std::exception_ptr error) noexcept {
   if (detail::is_cancelled_error(error)) {
     state_ = State::cancelled;
-  } else if (must_cancel_) {
+  } else if (must_cancel_ && !error) {
     // cancel() arrived after the coroutine's last suspension: asyncio still ends it cancelled.
     state_ = State::cancelled;
     error = std::make_exception_ptr(CancelledError(cancel_message_));

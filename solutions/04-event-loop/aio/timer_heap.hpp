@@ -1,10 +1,22 @@
 // aio::detail::TimerHeap: the loop's timers, earliest first.
 //
 // A binary min-heap ordered by (deadline, sequence number): two timers due at the same instant
-// fire in the order they were scheduled, as in asyncio. The heap holds pointers to TimerNodes
-// that live elsewhere (inside a sleeping coroutine's frame, for aio::sleep), and each node
-// remembers its index in the heap, so a timer can leave the heap in O(log n) when its sleep is
-// cancelled, with no allocation and no "cancelled" tombstones left behind.
+// fire in the order they were scheduled. The heap holds pointers to TimerNodes that live
+// elsewhere (inside a sleeping coroutine's frame, for aio::sleep; inside the call's state, for
+// call_later), and each node remembers its index in the heap, so a timer can leave the heap in
+// O(log n) when its sleep is cancelled, with no allocation and no "cancelled" tombstone left
+// behind.
+//
+// The array is the tree: the children of the node at index i sit at 2i+1 and 2i+2, its parent
+// at (i-1)/2, and every node is due no later than its children, so the earliest timer is at 0.
+//
+//   push    put the new node in the last slot and let it rise   (sift_up)    O(log n)
+//   pop     take slot 0, move the last node there and let it sink (sift_down) O(log n)
+//   remove  the same from any slot; the moved node may rise or sink            O(log n)
+//
+// asyncio keeps a plain heapq of TimerHandles instead: a cancelled handle stays in the heap
+// until it reaches the top (or until more than half the heap is cancelled, when asyncio rebuilds
+// it). Knowing each node's index is what lets us remove at once.
 #pragma once
 
 #include <aio/clock.hpp>
@@ -15,11 +27,12 @@
 
 namespace aio::detail {
 
+/// One timer on the heap. The owner keeps it alive until it fires or leaves the heap.
 struct TimerNode {
   static constexpr std::size_t not_in_heap = static_cast<std::size_t>(-1);
 
-  Duration when{0};
-  std::uint64_t sequence = 0;
+  Duration when{0};                    // due at this time, on the loop's clock
+  std::uint64_t sequence = 0;          // order of scheduling: breaks ties between equal deadlines
   std::size_t heap_index = not_in_heap;
   void (*fire)(TimerNode*) = nullptr;  // called from the ready queue once the timer is due
 
@@ -28,37 +41,67 @@ struct TimerNode {
 
 class TimerHeap {
 public:
+  TimerHeap() = default;
+  // The nodes point back into the heap by index; copies would lie to them.
+  TimerHeap(const TimerHeap&) = delete;
+  TimerHeap& operator=(const TimerHeap&) = delete;
+
   bool empty() const noexcept { return nodes_.empty(); }
   std::size_t size() const noexcept { return nodes_.size(); }
+  /// The earliest timer; the heap must not be empty.
   TimerNode* top() const noexcept { return nodes_.front(); }
 
+  /// Adds `node`, due at node->when (ties broken by node->sequence).
   void push(TimerNode* node) {
-    node->heap_index = nodes_.size();
-    nodes_.push_back(node);
-    sift_up(node->heap_index);
+    nodes_.push_back(node);  // may throw (no memory): then nothing has changed
+    node->heap_index = nodes_.size() - 1;
+    try {
+      sift_up(node->heap_index);
+    } catch (...) {
+      // sift_up cannot fail once written; while it is still an exercise stub it throws, and
+      // the heap must not keep a pointer to a timer whose owner is about to give up on it.
+      nodes_.pop_back();
+      node->heap_index = TimerNode::not_in_heap;
+      throw;
+    }
   }
 
-  TimerNode* pop() noexcept {
+  /// Takes the earliest timer out of the heap and returns it; the heap must not be empty.
+  TimerNode* pop() {
     TimerNode* first = nodes_.front();
     remove(first);
     return first;
   }
 
-  /// Takes `node` out of the heap; it must be in it.
-  void remove(TimerNode* node) noexcept {
+  // book:heap-remove
+  /// Takes `node` out of the heap, wherever it is; it must be in it.
+  void remove(TimerNode* node) {
     const std::size_t at = node->heap_index;
     TimerNode* last = nodes_.back();
     nodes_.pop_back();
     node->heap_index = TimerNode::not_in_heap;
-    if (last == node) return;
-    place(last, at);
+    if (last == node) return;  // it was the last slot: nothing to fill
+    place(last, at);           // fill the hole with the last node, which may belong higher or lower
     sift_down(at);
     sift_up(last->heap_index);
   }
+  // end book:heap-remove
+
+  /// Empties the heap, calling `each(node)` for every node still in it (in no particular order).
+  /// For the loop's destructor: it touches nothing but the array, so it can never throw.
+  template <class F>
+  void clear(F each) noexcept {
+    for (TimerNode* node : nodes_) {
+      node->heap_index = TimerNode::not_in_heap;
+      each(node);
+    }
+    nodes_.clear();
+  }
 
 private:
+  /// The heap's order: the earlier deadline first, and for equal deadlines the earlier call.
   static bool earlier(const TimerNode* a, const TimerNode* b) noexcept {
-    return a->when != b->when ? a->when < b->when : a->sequence < b->sequence;
+    return a->when < b->when || (a->when == b->when && a->sequence < b->sequence);
   }
 
   void place(TimerNode* node, std::size_t at) noexcept {
@@ -66,7 +109,10 @@ private:
     node->heap_index = at;
   }
 
-  void sift_up(std::size_t at) noexcept {
+  // book:sift
+  /// The node at `at` may be earlier than its parent: move it up until it is not. Parents move
+  /// down into the hole it leaves, so each step is one write instead of a swap.
+  void sift_up(std::size_t at) {
     TimerNode* node = nodes_[at];
     while (at > 0) {
       const std::size_t parent = (at - 1) / 2;
@@ -77,7 +123,9 @@ private:
     place(node, at);
   }
 
-  void sift_down(std::size_t at) noexcept {
+  /// The node at `at` may be later than one of its children: move it down, each time below the
+  /// earlier of its two children, until it is earlier than both.
+  void sift_down(std::size_t at) {
     TimerNode* node = nodes_[at];
     const std::size_t count = nodes_.size();
     for (;;) {
@@ -90,6 +138,7 @@ private:
     }
     place(node, at);
   }
+  // end book:sift
 
   std::vector<TimerNode*> nodes_;
 };

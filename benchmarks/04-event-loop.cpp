@@ -1,0 +1,158 @@
+// Lesson 04: what the event loop's machinery costs, in items per second.
+//
+//   BM_schedule/N          N raw ready-queue entries ({function, argument}) scheduled, then run by
+//                          one iteration: the floor under everything else
+//   BM_call_soon/N         N loop.call_soon(lambda) scheduled, then run by one iteration: per
+//                          callback a recycled ScheduledCall, a std::function and a Handle
+//   BM_sleep0_switch/N     one task awaiting sleep(0) N times: per switch, the task suspends,
+//                          goes to the back of the ready queue, and the next iteration resumes it
+//   BM_sleep0_timeline/N   the same with a Timeline recording every step (two events a switch)
+//   BM_timer_nodes/N       N timers (TimerNodes, no allocation) with shuffled deadlines pushed
+//                          on the heap, then fired in order on the virtual clock
+//   BM_call_later/N        the same through loop.call_later(delay, lambda)
+//
+// Everything runs on the virtual clock, so no benchmark waits: the numbers are the mechanism.
+#include "bench_support.hpp"
+
+#include <aio/event_loop.hpp>
+#include <aio/run.hpp>
+#include <aio/sleep.hpp>
+#include <aio/timeline.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const aio::RunOptions virtual_clock{.virtual_clock = true};
+
+void count_call(void* counter) { ++*static_cast<std::int64_t*>(counter); }
+
+// ---- the ready queue ----------------------------------------------------------------------------
+
+void BM_schedule(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  std::int64_t calls = 0;
+  for (auto _ : state) {
+    for (std::int64_t i = 0; i < n; ++i) loop.schedule({&count_call, &calls});
+    loop.run_once();
+  }
+  benchmark::DoNotOptimize(calls);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+// book:bench-call-soon
+void BM_call_soon(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  std::int64_t calls = 0;
+  for (auto _ : state) {
+    for (std::int64_t i = 0; i < n; ++i) loop.call_soon([&calls] { ++calls; });
+    loop.run_once();
+  }
+  benchmark::DoNotOptimize(calls);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+// end book:bench-call-soon
+
+// ---- sleep(0): one task switch ------------------------------------------------------------------
+
+// book:bench-switch
+aio::Coro<std::int64_t> yield_many(std::int64_t count) {
+  for (std::int64_t i = 0; i < count; ++i) co_await aio::sleep(0ms);
+  co_return count;
+}
+// end book:bench-switch
+
+void BM_sleep0_switch(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  for (auto _ : state) benchmark::DoNotOptimize(aio::run(yield_many(n), virtual_clock));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void BM_sleep0_timeline(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  for (auto _ : state) {
+    aio::Timeline timeline;
+    benchmark::DoNotOptimize(
+        aio::run(yield_many(n), {.virtual_clock = true, .timeline = &timeline}));
+    state.PauseTiming();  // freeing the recorded events is not the recording's cost
+    timeline = aio::Timeline();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+// ---- timers -------------------------------------------------------------------------------------
+
+// Deadlines 1 us apart, in a shuffled order (fixed seed): every push and pop does real sifting.
+std::vector<aio::Duration> shuffled_deadlines(std::int64_t n) {
+  std::vector<aio::Duration> deadlines(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < deadlines.size(); ++i) deadlines[i] = aio::Duration{(i + 1) * 1000};
+  std::shuffle(deadlines.begin(), deadlines.end(), std::mt19937(42));
+  return deadlines;
+}
+
+// A timer that counts how often it fired; `fire` finds the count next to the node.
+struct CountingTimer : aio::detail::TimerNode {
+  std::int64_t fired = 0;
+};
+
+void count_fired(aio::detail::TimerNode* node) { ++static_cast<CountingTimer*>(node)->fired; }
+
+void BM_timer_nodes(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const std::vector<aio::Duration> deadlines = shuffled_deadlines(n);
+  std::vector<CountingTimer> timers(static_cast<std::size_t>(n));
+  for (auto _ : state) {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    for (std::size_t i = 0; i < timers.size(); ++i) {
+      timers[i].fire = &count_fired;
+      loop.add_timer(timers[i], deadlines[i]);
+    }
+    loop.run_forever();
+  }
+  benchmark::DoNotOptimize(timers.data());
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void BM_call_later(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const std::vector<aio::Duration> deadlines = shuffled_deadlines(n);
+  std::int64_t calls = 0;
+  for (auto _ : state) {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    for (const aio::Duration delay : deadlines) loop.call_later(delay, [&calls] { ++calls; });
+    loop.run_forever();
+  }
+  benchmark::DoNotOptimize(calls);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void queue_sizes(benchmark::internal::Benchmark* bench) {
+  aio_bench::sizes(bench, {1'000, 100'000});
+}
+void switch_sizes(benchmark::internal::Benchmark* bench) {
+  aio_bench::sizes(bench, {1'000, 1'000'000});
+}
+void timer_sizes(benchmark::internal::Benchmark* bench) {
+  aio_bench::sizes(bench, {1'000, 100'000});
+}
+
+}  // namespace
+
+BENCHMARK(BM_schedule)->Apply(queue_sizes);
+BENCHMARK(BM_call_soon)->Apply(queue_sizes);
+BENCHMARK(BM_sleep0_switch)->Apply(switch_sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_sleep0_timeline)->Apply(switch_sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_timer_nodes)->Apply(timer_sizes);
+BENCHMARK(BM_call_later)->Apply(timer_sizes);
+
+BENCHMARK_MAIN();

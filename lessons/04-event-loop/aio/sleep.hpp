@@ -1,0 +1,83 @@
+// aio::sleep: suspend the current task for a while (asyncio.sleep).
+//
+//   co_await aio::sleep(500ms);   // the task is resumed by the loop once 500 ms have passed
+//   co_await aio::sleep(0ms);     // a pure yield: every task that is ready runs first
+//
+// Where the task resumes: in a later iteration of the loop, from the ready queue, on the loop's
+// thread. A positive delay puts a timer (stored inside this awaiter, so no allocation) on the
+// loop's heap; when it is due the loop moves it to the ready queue, and firing it schedules the
+// task's next step: two hops, as in asyncio, where the timer handle completes a future whose
+// done callback then schedules the task. So a task that sleeps until t resumes one iteration
+// after the callbacks that call_at(t) scheduled. sleep(0) (or a negative delay) schedules the
+// task's next step directly, behind everything already ready: one hop.
+//
+// Cancellation: a sleep whose timer is still on the heap leaves it at once and the task is
+// woken with aio::CancelledError.
+//
+// Your exercise in this file (run it with: ctest --preset learn -R l04.ex4):
+//   l04.ex4  SleepAwaiter::await_suspend: sleep(0) yields, sleep(d) sets a timer
+// ([[maybe_unused]] only silences a warning until you write the body.)
+#pragma once
+
+#include <aio/clock.hpp>
+#include <aio/not_implemented.hpp>
+#include <aio/task_base.hpp>
+
+#include <coroutine>
+#include <string>
+
+namespace aio {
+
+namespace detail {
+/// The task running on this loop, or an error that says which awaitable needs one.
+inline TaskBase& current_task_for(const char* what) {
+  TaskBase* task = get_running_loop().current_task();
+  if (task == nullptr) {
+    throw InvalidStateError(std::string(what) +
+                            " must be awaited inside a task: run your coroutine with aio::run "
+                            "or aio::create_task");
+  }
+  return *task;
+}
+}  // namespace detail
+
+// book:sleep
+class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private Wait {
+public:
+  explicit SleepAwaiter(Duration delay) noexcept : delay_(delay) {}
+
+  bool await_ready() const noexcept { return false; }  // even sleep(0) gives the others a turn
+
+  void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
+    AIO_TODO("l04.ex4", "find the running task (detail::current_task_for) and keep it in task_; "
+                        "for a delay of 0 or less, suspend the task and wake it at once; otherwise "
+                        "set fire = &on_timer, add this awaiter as a timer due at loop.time() + "
+                        "delay_, then set Wait::cancel = &on_cancel and suspend the task with this "
+                        "as its wait");
+  }
+
+  void await_resume() { task_->throw_if_cancelled(); }
+
+private:
+  // Hop 2: the due timer runs from the ready queue and schedules the task's next step, which
+  // runs in the following iteration.
+  static void on_timer(detail::TimerNode* node) {
+    static_cast<SleepAwaiter*>(node)->task_->wake();
+  }
+
+  static bool on_cancel(Wait* wait, const std::string& message) {
+    auto* self = static_cast<SleepAwaiter*>(wait);
+    if (!self->task_->loop().remove_timer(*self)) return false;  // already due: too late
+    self->task_->wake_cancelled(message);
+    return true;
+  }
+
+  Duration delay_;
+  TaskBase* task_ = nullptr;
+};
+// end book:sleep
+
+/// Suspends the current task for `delay`; `sleep(0ms)` just lets every ready task run first.
+inline SleepAwaiter sleep(Duration delay) noexcept { return SleepAwaiter(delay); }
+
+}  // namespace aio
