@@ -1,0 +1,506 @@
+// Tests for the timeout scope, aio::timeout / aio::timeout_at (exercises l09.ex2 and l09.ex3).
+//
+// Every expected log below is what CPython 3.11 prints for the same program written with
+// `async with asyncio.timeout(...)`; the comment above a test gives the Python where the order
+// is subtle. Times come from the virtual clock.
+#include <aio/cancellation.hpp>
+#include <aio/clock.hpp>
+#include <aio/coro.hpp>
+#include <aio/errors.hpp>
+#include <aio/event_loop.hpp>
+#include <aio/run.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task.hpp>
+#include <aio/timeout.hpp>
+#include <aio_test/catch.hpp>
+
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+/// "2.0 what": the loop's time, then the event; "- what" outside a running loop (a report made
+/// while the loop is being destroyed).
+std::string at(const std::string& what) {
+  if (aio::detail::running_loop == nullptr) return "- " + what;
+  return aio::format_seconds(aio::detail::running_loop->time()) + " " + what;
+}
+
+std::string join(const Log& log) {
+  std::string text;
+  for (const auto& line : log) text += (text.empty() ? "" : " | ") + line;
+  return text;
+}
+
+const char* py(bool value) { return value ? "True" : "False"; }
+
+aio::Coro<void> ticker(Log* log, int count) {
+  for (int i = 0; i < count; ++i) {
+    log->push_back("tick " + std::to_string(i));
+    co_await aio::sleep(0ms);
+  }
+}
+
+/// Sleeps, then returns `value`. If cancelled, cleans up for `cleanup` (logged), then rethrows;
+/// or, if `swallow`, returns -1 instead.
+aio::Coro<int> job(Log* log, aio::Duration delay, int value, aio::Duration cleanup = 0ms, bool swallow = false) {
+  std::exception_ptr cancelled;
+  try {
+    co_await aio::sleep(delay);
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("job cancelled: CancelledError(" + error.message() + ")"));
+    cancelled = std::current_exception();
+  }
+  if (!cancelled) {
+    log->push_back(at("job returns " + std::to_string(value)));
+    co_return value;
+  }
+  if (cleanup > 0ms) {
+    co_await aio::sleep(cleanup);
+    log->push_back(at("job cleaned up"));
+  }
+  if (swallow) co_return -1;
+  std::rethrow_exception(cancelled);
+}
+
+std::string when(const aio::Timeout& scope) {
+  return scope.when() ? aio::format_seconds(*scope.when()) : "None";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// l09.ex2: the deadline cancels the task; leaving the scope turns that cancellation into TimeoutError
+
+TEST_CASE("a scope whose deadline passes cancels the body there and raises TimeoutError after its cleanup",
+          "[l09][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(3s);
+    try {
+      int value = co_await scope.run(job(log, 10s, 1, 500ms));
+      log->push_back(at("returned " + std::to_string(value)));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at(std::string("TimeoutError, expired() = ") + py(scope.expired())));
+    }
+    log->push_back(at("cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+    CHECK(scope.state() == aio::Timeout::State::expired);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"3.0 job cancelled: CancelledError()", "3.5 job cleaned up",
+                   "3.5 TimeoutError, expired() = True", "3.5 cancelling() = 0"});
+}
+
+TEST_CASE("a body that finishes in time gives its value; the scope has not expired and its timer is gone",
+          "[l09][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<int> {
+    aio::Timeout scope = aio::timeout(3s);
+    int value = co_await scope.run(job(log, 1s, 42));
+    log->push_back(at(std::string("returned ") + std::to_string(value) + ", expired() = " + py(scope.expired())));
+    CHECK(scope.state() == aio::Timeout::State::exited);
+    co_return value;
+  };
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  CHECK(aio::run_until_complete(loop, main(&log)) == 42);
+  CHECK(log == Log{"1.0 job returns 42", "1.0 returned 42, expired() = False"});
+  CHECK_FALSE(loop.has_work());  // the 3 s timer left the loop with the scope
+}
+
+TEST_CASE("the scope runs its body in the current task and adds no loop iteration", "[l09][ex2]") {
+  // async with asyncio.timeout(5): log("inside")     -- no await inside: no iteration passes
+  Log log;
+  auto inside = [](Log* log, aio::TaskBase* outer) -> aio::Coro<void> {
+    log->push_back("inside");
+    CHECK(aio::current_task() == outer);
+    co_return;
+  };
+  auto main = [](Log* log, auto inside) -> aio::Coro<void> {
+    aio::Task<void> tick = aio::create_task(ticker(log, 2));
+    co_await aio::sleep(0ms);
+    log->push_back("before");
+    co_await aio::timeout(5s).run(inside(log, aio::current_task()));
+    log->push_back("after");
+    co_await aio::sleep(0ms);
+    log->push_back("end");
+  };
+  aio::run(main(&log, inside), {.virtual_clock = true});
+  CHECK(join(log) == "tick 0 | before | inside | after | tick 1 | end");
+}
+
+TEST_CASE("a cancellation from outside passes through the scope untouched, with its message",
+          "[l09][ex2]") {
+  Log log;
+  auto body = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(5s);
+    try {
+      co_await scope.run(job(log, 10s, 1));
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("scope let through CancelledError(" + error.message() + "), expired() = " +
+                        py(scope.expired())));
+      throw;
+    }
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Task<void> task = aio::create_task(body(log));
+    co_await aio::sleep(1s);
+    task.cancel("outside");
+    try {
+      co_await task;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
+    }
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 job cancelled: CancelledError(outside)",
+                   "1.0 scope let through CancelledError(outside), expired() = False", "1.0 task cancelled() = True"});
+}
+
+// async def body():
+//     try:
+//         async with asyncio.timeout(1) as cm: await job(5, 1)
+//     except TimeoutError: log("TimeoutError")
+//     except asyncio.CancelledError as e: log(f"scope let through {e!r}, expired=..., cancelling=..."); raise
+// t = asyncio.create_task(body()); await asyncio.sleep(1); t.cancel("outside")   # same iteration
+TEST_CASE("a cancellation from outside that comes with the deadline is not turned into TimeoutError",
+          "[l09][ex2]") {
+  Log log;
+  auto body = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(1s);
+    try {
+      co_await scope.run(job(log, 5s, 1));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("TimeoutError"));
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("scope let through CancelledError(" + error.message() + "), expired() = " +
+                        py(scope.expired()) + ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+      throw;
+    }
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Task<void> task = aio::create_task(body(log));
+    co_await aio::sleep(1s);  // due together with the scope's deadline, and after it
+    task.cancel("outside");
+    try {
+      co_await task;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
+    }
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 job cancelled: CancelledError()",
+                   "1.0 scope let through CancelledError(), expired() = True, cancelling() = 1",
+                   "1.0 task cancelled() = True"});
+}
+
+TEST_CASE("a deadline that passes during the cleanup of an outside cancellation: the outside one wins",
+          "[l09][ex2]") {
+  // The outside cancel at 0.5 starts a 0.5 s cleanup; the deadline at 1.0 cuts it short (a
+  // second CancelledError); the scope withdraws its request, one is left: not a timeout.
+  Log log;
+  auto body = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(1s);
+    try {
+      co_await scope.run(job(log, 5s, 1, 500ms));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("TimeoutError"));
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("scope let through CancelledError(" + error.message() + "), expired() = " +
+                        py(scope.expired()) + ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+      throw;
+    }
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Task<void> task = aio::create_task(body(log));
+    co_await aio::sleep(500ms);
+    task.cancel("outside");
+    try {
+      co_await task;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
+    }
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(log == Log{"0.5 job cancelled: CancelledError(outside)",
+                   "1.0 scope let through CancelledError(), expired() = True, cancelling() = 1",
+                   "1.0 task cancelled() = True"});
+}
+
+TEST_CASE("nested scopes, the inner deadline passes: the inner scope raises TimeoutError, the outer goes on",
+          "[l09][ex2]") {
+  Log log;
+  auto inner_part = [](Log* log, aio::Timeout& outer) -> aio::Coro<void> {
+    // `outer` is a reference: it lives in main's frame, which outlives this coroutine.
+    aio::Timeout inner = aio::timeout(1s);
+    try {
+      co_await inner.run(job(log, 3s, 1));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at(std::string("inner TimeoutError, inner.expired() = ") + py(inner.expired()) +
+                        ", outer.expired() = " + py(outer.expired())));
+    }
+    co_await job(log, 2s, 2);
+  };
+  auto main = [](Log* log, auto inner_part) -> aio::Coro<void> {
+    aio::Timeout outer = aio::timeout(5s);
+    try {
+      co_await outer.run(inner_part(log, outer));
+      log->push_back(at("outer finished normally"));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("outer TimeoutError"));
+    }
+  };
+  aio::run(main(&log, inner_part), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 job cancelled: CancelledError()",
+                   "1.0 inner TimeoutError, inner.expired() = True, outer.expired() = False", "3.0 job returns 2",
+                   "3.0 outer finished normally"});
+}
+
+TEST_CASE("nested scopes, the outer deadline passes: the inner scope lets CancelledError through, the outer raises TimeoutError",
+          "[l09][ex2]") {
+  Log log;
+  auto inner_part = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout inner = aio::timeout(5s);
+    try {
+      co_await inner.run(job(log, 10s, 1, 500ms));
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("inner let CancelledError through, inner.expired() = ") + py(inner.expired())));
+      throw;
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("inner TimeoutError (wrong)"));
+    }
+  };
+  auto main = [](Log* log, auto inner_part) -> aio::Coro<void> {
+    aio::Timeout outer = aio::timeout(2s);
+    try {
+      co_await outer.run(inner_part(log));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at(std::string("outer TimeoutError, outer.expired() = ") + py(outer.expired()) +
+                        ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+    }
+  };
+  aio::run(main(&log, inner_part), {.virtual_clock = true});
+  CHECK(log == Log{"2.0 job cancelled: CancelledError()", "2.5 job cleaned up",
+                   "2.5 inner let CancelledError through, inner.expired() = False",
+                   "2.5 outer TimeoutError, outer.expired() = True, cancelling() = 0"});
+}
+
+TEST_CASE("nested scopes with the same deadline: the outer one reports it", "[l09][ex2]") {
+  Log log;
+  auto inner_part = [](Log* log, aio::Duration deadline) -> aio::Coro<void> {
+    try {
+      co_await aio::timeout_at(deadline).run(job(log, 10s, 1));
+    } catch (const aio::CancelledError&) {
+      log->push_back(at("inner let CancelledError through"));
+      throw;
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("inner TimeoutError"));
+    }
+  };
+  auto main = [](Log* log, auto inner_part) -> aio::Coro<void> {
+    const aio::Duration deadline = aio::get_running_loop().time() + 2s;
+    try {
+      co_await aio::timeout_at(deadline).run(inner_part(log, deadline));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("outer TimeoutError"));
+    }
+  };
+  aio::run(main(&log, inner_part), {.virtual_clock = true});
+  CHECK(log == Log{"2.0 job cancelled: CancelledError()", "2.0 inner let CancelledError through",
+                   "2.0 outer TimeoutError"});
+}
+
+TEST_CASE("a body that swallows the CancelledError ends the scope normally: no TimeoutError, yet expired",
+          "[l09][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(1s);
+    int value = co_await scope.run(job(log, 3s, 1, 500ms, /*swallow=*/true));
+    log->push_back(at("scope finished: " + std::to_string(value) + ", expired() = " + py(scope.expired()) +
+                      ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 job cancelled: CancelledError()", "1.5 job cleaned up",
+                   "1.5 scope finished: -1, expired() = True, cancelling() = 0"});
+}
+
+TEST_CASE("a deadline that has passed already fires in the next loop iteration", "[l09][ex2]") {
+  // asyncio.timeout(0): __aenter__ schedules the timeout with call_soon.
+  Log log;
+  auto body = [](Log* log) -> aio::Coro<void> {
+    log->push_back("inside");
+    co_await aio::sleep(0ms);
+    log->push_back("after sleep(0)");
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Task<void> tick = aio::create_task(ticker(log, 4));
+    log->push_back("enter");
+    try {
+      co_await aio::timeout(0s).run(body(log));
+    } catch (const aio::TimeoutError&) {
+      log->push_back("TimeoutError");
+    }
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(join(log) == "enter | inside | tick 0 | TimeoutError | tick 1");
+}
+
+TEST_CASE("aio::timeout(std::nullopt) never expires", "[l09][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(std::nullopt);
+    co_await scope.run(job(log, 100s, 1));
+    log->push_back(at(std::string("expired() = ") + py(scope.expired())));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"100.0 job returns 1", "100.0 expired() = False"});
+}
+
+TEST_CASE("a scope is entered once only, and only inside a task", "[l09][ex2]") {
+  auto twice = []() -> aio::Coro<std::string> {
+    auto nothing = []() -> aio::Coro<int> { co_return 1; };
+    aio::Timeout scope = aio::timeout(1s);
+    co_await scope.run(nothing());
+    try {
+      co_await scope.run(nothing());
+    } catch (const aio::InvalidStateError& error) {
+      co_return error.what();
+    }
+    co_return "entered twice";
+  };
+  CHECK(aio::run(twice(), {.virtual_clock = true}) == "Timeout has already been entered");
+
+  // A running loop, but no task: nothing to cancel when the deadline passes.
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  aio::detail::RunningLoop running(loop);
+  auto nothing = []() -> aio::Coro<int> { co_return 1; };
+  aio::Timeout scope = aio::timeout_at(1s);
+  auto awaiter = scope.run(nothing());
+  CHECK_THROWS_WITH(awaiter.await_ready(), aio_test::contains("inside a task"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// l09.ex3: reschedule
+
+// async with asyncio.timeout(None) as cm:
+//     log(f"when={cm.when()}"); cm.reschedule(loop.time() + 3); log(f"when={cm.when()}")
+//     await job(1, 1); cm.reschedule(loop.time() + 1); await job(1.5, 2)
+TEST_CASE("reschedule arms a scope that had no deadline, and moves a deadline later", "[l09][ex3]") {
+  Log log;
+  auto body = [](Log* log, aio::Timeout& scope) -> aio::Coro<void> {
+    // `scope` is a reference: it lives in main's frame, which outlives this coroutine.
+    aio::EventLoop& loop = aio::get_running_loop();
+    log->push_back(at("when = " + when(scope)));
+    scope.reschedule(loop.time() + 3s);
+    log->push_back(at("when = " + when(scope)));
+    co_await job(log, 1s, 1);
+    scope.reschedule(loop.time() + 1s);  // 3.0 becomes 2.0
+    co_await job(log, 1500ms, 2);
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(std::nullopt);
+    try {
+      co_await scope.run(body(log, scope));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("TimeoutError, when = " + when(scope)));
+    }
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(log == Log{"0.0 when = None", "0.0 when = 3.0", "1.0 job returns 1", "2.0 job cancelled: CancelledError()",
+                   "2.0 TimeoutError, when = 2.0"});
+}
+
+TEST_CASE("a keep-alive: each reschedule pushes the deadline out again, until a gap is too long",
+          "[l09][ex3]") {
+  Log log;
+  auto stream = [](Log* log, aio::Timeout& scope) -> aio::Coro<void> {
+    for (aio::Duration gap : {1500ms, 1900ms, 1000ms, 2500ms, 100ms}) {
+      co_await aio::sleep(gap);
+      log->push_back(at("chunk"));
+      scope.reschedule(aio::get_running_loop().time() + 2s);
+    }
+  };
+  auto main = [](Log* log, auto stream) -> aio::Coro<void> {
+    aio::Timeout idle = aio::timeout(2s);
+    try {
+      co_await idle.run(stream(log, idle));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("idle for 2 s: TimeoutError"));
+    }
+  };
+  aio::run(main(&log, stream), {.virtual_clock = true});
+  CHECK(log == Log{"1.5 chunk", "3.4 chunk", "4.4 chunk", "6.4 idle for 2 s: TimeoutError"});
+}
+
+TEST_CASE("reschedule to a past deadline fires in the next iteration", "[l09][ex3]") {
+  Log log;
+  auto body = [](Log* log, aio::Timeout& scope) -> aio::Coro<void> {
+    log->push_back("inside");
+    scope.reschedule(aio::get_running_loop().time() - 1s);
+    co_await aio::sleep(0ms);
+    log->push_back("after sleep(0)");
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Task<void> tick = aio::create_task(ticker(log, 4));
+    aio::Timeout scope = aio::timeout(10s);
+    try {
+      co_await scope.run(body(log, scope));
+    } catch (const aio::TimeoutError&) {
+      log->push_back("TimeoutError");
+    }
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(join(log) == "inside | tick 0 | TimeoutError | tick 1");
+}
+
+TEST_CASE("reschedule(std::nullopt) takes the deadline away", "[l09][ex3]") {
+  Log log;
+  auto body = [](Log* log, aio::Timeout& scope) -> aio::Coro<int> {
+    scope.reschedule(std::nullopt);
+    int value = co_await job(log, 5s, 1);
+    co_return value;
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(1s);
+    co_await scope.run(body(log, scope));
+    log->push_back(at(std::string("expired() = ") + py(scope.expired()) + ", when = " + when(scope)));
+  };
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  aio::run_until_complete(loop, main(&log, body));
+  CHECK(log == Log{"5.0 job returns 1", "5.0 expired() = False, when = None"});
+  CHECK_FALSE(loop.has_work());
+}
+
+TEST_CASE("reschedule is refused outside the body, with asyncio's messages", "[l09][ex3]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    auto nothing = []() -> aio::Coro<void> { co_return; };
+    auto naps = []() -> aio::Coro<void> { co_await aio::sleep(1s); };
+    auto refused = [log](aio::Timeout& scope) {
+      try {
+        scope.reschedule(3s);
+      } catch (const aio::InvalidStateError& error) {
+        log->push_back(error.what());
+      }
+    };
+    aio::Timeout fresh = aio::timeout(1s);
+    refused(fresh);
+    co_await fresh.run(nothing());
+    refused(fresh);
+    aio::Timeout late = aio::timeout(0s);
+    try {
+      co_await late.run(naps());
+    } catch (const aio::TimeoutError&) {
+    }
+    refused(late);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"Timeout has not been entered", "Cannot change state of finished Timeout",
+                   "Cannot change state of expired Timeout"});
+}

@@ -1,0 +1,333 @@
+// Tests for aio::shield (exercises l10.ex1 and l10.ex2).
+//
+// Every expected log below is what CPython 3.11 prints for the same program written with
+// asyncio.shield; the comment above a test gives the Python where the order is subtle. Times
+// come from the virtual clock; "tick" lines count loop iterations.
+#include <aio/cancellation.hpp>
+#include <aio/clock.hpp>
+#include <aio/coro.hpp>
+#include <aio/errors.hpp>
+#include <aio/run.hpp>
+#include <aio/shield.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task.hpp>
+#include <aio_test/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+/// "2.0 what": the loop's time, then the event; "- what" outside a running loop (a report made
+/// while the loop is being destroyed).
+std::string at(const std::string& what) {
+  if (aio::detail::running_loop == nullptr) return "- " + what;
+  return aio::format_seconds(aio::detail::running_loop->time()) + " " + what;
+}
+
+std::string join(const Log& log) {
+  std::string text;
+  for (const auto& line : log) text += (text.empty() ? "" : " | ") + line;
+  return text;
+}
+
+const char* py(bool value) { return value ? "True" : "False"; }
+
+aio::Coro<void> ticker(Log* log, int count) {
+  for (int i = 0; i < count; ++i) {
+    log->push_back("tick " + std::to_string(i));
+    co_await aio::sleep(0ms);
+  }
+}
+
+/// Ends after `count` loop iterations, failing if asked to.
+aio::Coro<int> steps(Log* log, int count, bool fail = false) {
+  for (int i = 0; i < count; ++i) co_await aio::sleep(0ms);
+  log->push_back("child " + std::to_string(count) + " ends");
+  if (fail) throw std::runtime_error("broken");
+  co_return count;
+}
+
+/// The critical work: sleeps, then returns "saved". Logs a cancellation, which must not come.
+aio::Coro<std::string> work(Log* log, aio::Duration delay) {
+  try {
+    co_await aio::sleep(delay);
+  } catch (const aio::CancelledError&) {
+    log->push_back(at("work cancelled"));
+    throw;
+  }
+  log->push_back(at("work done"));
+  co_return "saved";
+}
+
+/// Awaits `task` through a shield and logs how that ends.
+aio::Coro<std::string> caller(Log* log, aio::Task<std::string> task) {
+  try {
+    std::string result = co_await aio::shield(task);
+    log->push_back(at("caller got " + result));
+    co_return result;
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("caller cancelled: CancelledError(" + error.message() + "), cancelling() = " +
+                      std::to_string(aio::current_task()->cancelling())));
+    throw;
+  }
+}
+
+/// Collects what the loop reports (unretrieved exceptions), with the time.
+void capture_reports(Log* log) {
+  aio::get_running_loop().set_exception_handler([log](const std::string& message) {
+    log->push_back(at("handler: " + message));
+  });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// l10.ex1: awaiting through a shield
+
+// asyncio.create_task(ticker(8)); t = asyncio.create_task(steps(3))
+// log("shield"); r = await asyncio.shield(t); log(f"returned {r}")
+TEST_CASE("shield gives the task's result, two loop iterations after it finished, as asyncio's does",
+          "[l10][ex1]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<void> tick = aio::create_task(ticker(log, 8));
+    aio::Task<int> task = aio::create_task(steps(log, 3));
+    log->push_back("shield");
+    int value = co_await aio::shield(task);
+    log->push_back("returned " + std::to_string(value));
+    co_await tick;
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "shield | tick 0 | tick 1 | tick 2 | tick 3 | child 3 ends | tick 4 | tick 5 | returned 3 | tick 6 | tick 7");
+}
+
+TEST_CASE("shield of a task that is done already returns at once, without suspending", "[l10][ex1]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<int> task = aio::create_task(steps(log, 0));
+    co_await aio::sleep(0ms);
+    aio::Task<void> tick = aio::create_task(ticker(log, 2));
+    log->push_back("shield");
+    int value = co_await aio::shield(task);
+    log->push_back("returned " + std::to_string(value));
+    co_await tick;
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "child 0 ends | shield | returned 0 | tick 0 | tick 1");
+}
+
+TEST_CASE("a failure of the task comes out of the shield and counts as retrieved", "[l10][ex1]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    capture_reports(log);
+    {
+      aio::Task<int> task = aio::create_task(steps(log, 2, /*fail=*/true));
+      try {
+        co_await aio::shield(task);
+      } catch (const std::runtime_error& error) {
+        log->push_back(at(std::string("shield raised ") + error.what()));
+      }
+    }  // the last handle goes: a failure nobody had seen would be reported here
+    co_await aio::sleep(1s);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"child 2 ends", "0.0 shield raised broken"});
+}
+
+TEST_CASE("shield(coroutine) runs it as a task at once, before the co_await", "[l10][ex1]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    const std::size_t before = aio::all_tasks().size();
+    auto shielded = aio::shield(work(log, 1s));
+    log->push_back(at("tasks: " + std::to_string(aio::all_tasks().size() - before) + " more"));
+    std::string result = co_await shielded;
+    log->push_back(at("returned " + result));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"0.0 tasks: 1 more", "1.0 work done", "1.0 returned saved"});
+}
+
+// t = create_task(work()); c = create_task(caller(t)); await asyncio.sleep(1); t.cancel("inner")
+// asyncio.create_task(ticker(4)); await c
+TEST_CASE("cancelling the shielded task itself cancels the awaiting task too, without a message",
+          "[l10][ex1]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> task = aio::create_task(work(log, 2s));
+    aio::Task<std::string> waiting = aio::create_task(caller(log, task));
+    co_await aio::sleep(1s);
+    task.cancel("inner");
+    aio::Task<void> tick = aio::create_task(ticker(log, 4));
+    try {
+      co_await waiting;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("caller cancelled() = ") + py(waiting.cancelled())));
+    }
+    co_await tick;
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "1.0 work cancelled | tick 0 | tick 1 | 1.0 caller cancelled: CancelledError(), cancelling() = 0 | "
+                     "tick 2 | 1.0 caller cancelled() = True | tick 3");
+}
+
+// ---------------------------------------------------------------------------------------------
+// l10.ex2: the awaiting task is cancelled, the shielded task is not
+
+// t = create_task(work()); c = create_task(caller(t)); await asyncio.sleep(1); c.cancel("client left")
+// asyncio.create_task(ticker(3)); await c (CancelledError); r = await t
+TEST_CASE("cancelling the awaiting task: it gets CancelledError at once, the shielded task runs on and keeps its result",
+          "[l10][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> task = aio::create_task(work(log, 2s));
+    aio::Task<std::string> waiting = aio::create_task(caller(log, task));
+    co_await aio::sleep(1s);
+    waiting.cancel("client left");
+    aio::Task<void> tick = aio::create_task(ticker(log, 3));
+    try {
+      co_await waiting;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("main: caller cancelled() = ") + py(waiting.cancelled()) +
+                        ", work done() = " + py(task.done()) + ", work cancelling() = " +
+                        std::to_string(task.cancelling())));
+    }
+    std::string result = co_await task;
+    log->push_back(at("main: work returned " + result));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "1.0 caller cancelled: CancelledError(client left), cancelling() = 1 | tick 0 | "
+        "1.0 main: caller cancelled() = True, work done() = False, work cancelling() = 0 | tick 1 | tick 2 | "
+        "2.0 work done | 2.0 main: work returned saved");
+}
+
+TEST_CASE("a shielded coroutine whose caller was cancelled still finishes; a failure nobody retrieves is reported",
+          "[l10][ex2]") {
+  Log log;
+  auto fails = [](Log* log) -> aio::Coro<void> {
+    co_await aio::sleep(2s);
+    log->push_back(at("work fails"));
+    throw std::runtime_error("disk full");
+  };
+  auto waiting = [](Log* log, auto fails) -> aio::Coro<void> { co_await aio::shield(fails(log)); };
+  auto main = [](Log* log, auto waiting, auto fails) -> aio::Coro<void> {
+    capture_reports(log);
+    aio::Task<void> task = aio::create_task(waiting(log, fails));
+    co_await aio::sleep(1s);
+    task.cancel();
+    try {
+      co_await task;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at("caller cancelled"));
+    }
+    co_await aio::sleep(2s);
+    log->push_back(at("end"));
+  };
+  aio::run(main(&log, waiting, fails), {.virtual_clock = true});
+  REQUIRE(log.size() == 4);
+  CHECK(log[0] == "1.0 caller cancelled");
+  CHECK(log[1] == "2.0 work fails");
+  CHECK_THAT(log[2], aio_test::contains("2.0 handler: Task exception was never retrieved"));
+  CHECK_THAT(log[2], aio_test::contains("disk full"));
+  CHECK(log[3] == "3.0 end");
+}
+
+// work fails at 1.0; in the same iteration, before the shield's done callback has run, main
+// cancels the caller. asyncio's callback then finds the outer future cancelled and reads
+// inner.exception(): the failure is not reported.
+TEST_CASE("a caller cancelled while the shield is completing still gets CancelledError; the failure counts as retrieved",
+          "[l10][ex2]") {
+  Log log;
+  auto fails = [](Log* log) -> aio::Coro<std::string> {
+    co_await aio::sleep(1s);
+    log->push_back(at("work fails"));
+    throw std::runtime_error("disk full");
+  };
+  auto main = [](Log* log, auto fails) -> aio::Coro<void> {
+    capture_reports(log);
+    aio::Task<std::string> waiting;
+    {
+      aio::Task<std::string> task = aio::create_task(fails(log));
+      waiting = aio::create_task(caller(log, task));
+    }
+    co_await aio::sleep(0ms);
+    co_await aio::sleep(1s);  // due after work's timer: work has just finished
+    log->push_back(at("cancel caller"));
+    waiting.cancel("same time");
+    try {
+      co_await waiting;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at("caller cancelled"));
+    }
+    co_await aio::sleep(1s);
+    log->push_back(at("end"));
+  };
+  aio::run(main(&log, fails), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 work fails", "1.0 cancel caller", "1.0 caller cancelled: CancelledError(same time), cancelling() = 1",
+                   "1.0 caller cancelled", "2.0 end"});
+}
+
+TEST_CASE("a cancel that comes after the shield woke the caller is delivered at its next co_await",
+          "[l10][ex2]") {
+  Log log;
+  auto quick = [](Log* log) -> aio::Coro<std::string> {
+    co_await aio::sleep(1s);
+    log->push_back(at("work returns"));
+    co_return "saved";
+  };
+  auto main = [](Log* log, auto quick) -> aio::Coro<void> {
+    aio::Task<std::string> task = aio::create_task(quick(log));
+    aio::Task<std::string> waiting = aio::create_task(caller(log, task));
+    co_await aio::sleep(0ms);
+    co_await aio::sleep(1s);  // work ends in this iteration
+    co_await aio::sleep(0ms);  // the shield wakes the caller in this one
+    log->push_back(at("cancel caller"));
+    CHECK(waiting.cancel("late"));
+    try {
+      co_await waiting;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("caller cancelled() = ") + py(waiting.cancelled()) + ", work result " +
+                        task.result()));
+    }
+  };
+  aio::run(main(&log, quick), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 work returns", "1.0 cancel caller", "1.0 caller cancelled: CancelledError(late), cancelling() = 1",
+                   "1.0 caller cancelled() = True, work result saved"});
+}
+
+TEST_CASE("many callers may shield the same task; cancelling some leaves the task and the others alone",
+          "[l10][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> task = aio::create_task(work(log, 2s));
+    std::vector<aio::Task<std::string>> callers;
+    for (int i = 0; i < 4; ++i) callers.push_back(aio::create_task(caller(log, task)));
+    co_await aio::sleep(1s);
+    callers[1].cancel("one");
+    callers[3].cancel("three");
+    for (auto& waiting : callers) {
+      try {
+        co_await waiting;
+      } catch (const aio::CancelledError&) {
+      }
+    }
+    CHECK(callers[0].result() == "saved");
+    CHECK(callers[1].cancelled());
+    CHECK(callers[2].result() == "saved");
+    CHECK(callers[3].cancelled());
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 caller cancelled: CancelledError(one), cancelling() = 1",
+                   "1.0 caller cancelled: CancelledError(three), cancelling() = 1", "2.0 work done",
+                   "2.0 caller got saved", "2.0 caller got saved"});
+}

@@ -1,0 +1,159 @@
+// aio::shield: await a task without passing your cancellation on to it (asyncio.shield).
+//
+//   asyncio                                      aio
+//   write = asyncio.create_task(save(r))         auto write = aio::create_task(save(r));
+//   status = await asyncio.shield(write)         std::string status = co_await aio::shield(write);
+//   await asyncio.shield(save(r))                co_await aio::shield(save(r));   // a task is made for it
+//
+// `co_await task` forwards a cancellation of the awaiting task into the task it awaits (lesson
+// 08). Awaiting through shield does not: the rules are CPython 3.11's.
+//   - If the AWAITING task is cancelled, it gets CancelledError at once, at this co_await; the
+//     inner task is not told and runs on. A Task handle still reaches it: await it later (with
+//     or without a shield) and its result is still there. If nobody ever retrieves a failure of
+//     the inner task, the loop reports it ("Task exception was never retrieved"), as asyncio
+//     does.
+//   - If the INNER task is cancelled (by anyone else), the awaiting task gets CancelledError
+//     too, without a message, as asyncio's shield cancels its outer future; the awaiting task
+//     itself was not cancelled (its cancelling() does not go up).
+//   - Otherwise the awaiting task gets the inner task's result, or its exception.
+//   - A coroutine is wrapped in a task when shield() is called (asyncio's ensure_future), so it
+//     starts running even before the co_await. Keep a Task handle if you want to await it again.
+//
+// Where the awaiting coroutine resumes, from the loop's ready queue:
+//   - the inner task finishes: two loop iterations later, as in asyncio, where the inner task's
+//     done callback (one call_soon) completes the shield's outer future, whose callback wakes
+//     the awaiting task (a second call_soon);
+//   - the awaiting task is cancelled: one iteration after cancel(), like a cancelled sleep;
+//   - the inner task is done already: at once, without suspending (asyncio's shield returns the
+//     inner task itself then).
+#pragma once
+
+#include <aio/cancellation.hpp>
+#include <aio/coro.hpp>
+#include <aio/errors.hpp>
+#include <aio/event_loop.hpp>
+#include <aio/sleep.hpp>
+#include <aio/task.hpp>
+#include <aio/task_base.hpp>
+
+#include <coroutine>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace aio {
+
+// book:shield-class
+/// What shield() returns: co_await it once, at once. It plays the part of asyncio's outer
+/// future: a DoneListener on the inner task, and a Wait that the awaiting task's cancel() finds.
+/// The listener points into it, so it neither copies nor moves.
+template <class T>
+class [[nodiscard]] Shield : private DoneListener, private Wait {
+public:
+  explicit Shield(Task<T> inner) : inner_(std::move(inner)) {
+    if (!inner_.valid()) throw std::invalid_argument("aio::shield: the task handle is empty");
+  }
+  Shield(const Shield&) = delete;
+  Shield& operator=(const Shield&) = delete;
+  ~Shield() {
+    // The awaiting frame died while it waited: the inner task must not call back into it.
+    if (state_ == State::waiting) inner_.base().remove_done_listener(*this);
+  }
+
+  /// An inner task that is done already needs no waiting at all.
+  bool await_ready() const noexcept { return inner_.done(); }
+  void await_suspend(std::coroutine_handle<> caller);
+  T await_resume();
+
+private:
+  /// Where the wait stands (asyncio: the outer future and the inner task's done callback):
+  ///   idle        not suspended (yet, or at all: the inner task was done already)
+  ///   waiting     listening to the inner task
+  ///   completing  the inner task finished; on_completion is scheduled
+  ///   resolved    on_completion ran and woke the awaiting task (the outer future is done)
+  ///   cancelled   the awaiting task was cancelled first; the inner task runs on, unwatched
+  enum class State { idle, waiting, completing, resolved, cancelled };
+
+  static void on_inner_done(DoneListener* self, TaskBase& inner);
+  static void on_completion(void* self);
+  static bool on_cancel(Wait* self, const std::string& message);
+
+  Task<T> inner_;
+  TaskBase* waiter_ = nullptr;  // the task that awaits; null until it suspends
+  State state_ = State::idle;
+};
+// end book:shield-class
+
+// book:shield-suspend
+template <class T>
+void Shield<T>::await_suspend(std::coroutine_handle<> caller) {
+  waiter_ = &detail::current_task_for("aio::shield");
+  on_done = &on_inner_done;
+  Wait::cancel = &on_cancel;
+  inner_.base().add_done_listener(*this);
+  state_ = State::waiting;
+  waiter_->suspend(caller, this);
+}
+
+// Inside the inner task's completion: only schedule (hop 1, asyncio's done callback).
+template <class T>
+void Shield<T>::on_inner_done(DoneListener* self, TaskBase& inner) {
+  auto* shield = static_cast<Shield*>(self);
+  shield->state_ = State::completing;
+  inner.loop().schedule({&on_completion, shield});
+}
+
+// One iteration later (asyncio's _inner_done_callback): wake the awaiting task (hop 2). If its
+// cancellation came first, it has been woken already; the inner task's failure, which nobody
+// awaits now, counts as retrieved, as asyncio's callback reads inner.exception().
+template <class T>
+void Shield<T>::on_completion(void* self) {
+  auto* shield = static_cast<Shield*>(self);
+  if (shield->state_ == State::cancelled) {
+    if (!shield->inner_.cancelled()) (void)shield->inner_.exception();
+    return;
+  }
+  shield->state_ = State::resolved;
+  shield->waiter_->wake();
+}
+
+template <class T>
+T Shield<T>::await_resume() {
+  if (waiter_ != nullptr) {
+    waiter_->throw_if_cancelled();                      // the awaiting task was cancelled
+    if (inner_.cancelled()) throw CancelledError();     // the inner one was: asyncio's outer.cancel()
+  }
+  return inner_.result();
+}
+// end book:shield-suspend
+
+// book:shield-cancel
+/// The awaiting task is cancelled: it stops waiting at once, and the inner task is NOT
+/// cancelled. Too late (false) once the awaiting task has been woken with the result: the
+/// cancellation then comes at its next co_await, as in asyncio.
+template <class T>
+bool Shield<T>::on_cancel(Wait* self, const std::string& message) {
+  auto* shield = static_cast<Shield*>(self);
+  if (shield->state_ == State::resolved || shield->state_ == State::cancelled) return false;
+  if (shield->state_ == State::waiting) shield->inner_.base().remove_done_listener(*shield);
+  shield->state_ = State::cancelled;  // a scheduled on_completion will see it
+  shield->waiter_->wake_cancelled(message);
+  return true;
+}
+// end book:shield-cancel
+
+// book:shield
+/// Awaits `inner` without forwarding a cancellation of the awaiting task to it.
+template <class T>
+Shield<T> shield(Task<T> inner) {
+  return Shield<T>(std::move(inner));
+}
+
+/// Runs `coro` as a task now, and awaits it without forwarding a cancellation to it.
+template <class T>
+Shield<T> shield(Coro<T> coro) {
+  return Shield<T>(create_task(std::move(coro)));
+}
+// end book:shield
+
+}  // namespace aio
