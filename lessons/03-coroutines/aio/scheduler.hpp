@@ -3,7 +3,7 @@
 //
 //   def run_sync(coro):                      template <class T> T run_sync(Coro<T> coro);
 //       scheduler = Scheduler()              aio::Scheduler scheduler;
-//       scheduler.spawn(coro)                scheduler.schedule(coro.handle());
+//       scheduler.schedule(coro)             scheduler.schedule(coro.handle());
 //       scheduler.run()                      scheduler.run();
 //       return scheduler.result_of(coro)     return coro.take_result();
 //
