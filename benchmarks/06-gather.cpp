@@ -14,6 +14,8 @@
 //   BM_await_each/N        create N tasks, then co_await each in turn: the baseline.
 //   BM_gather/N            co_await aio::gather(N coroutines): N tasks plus one listener and
 //                          one ready-queue callback per child, the results in a vector.
+//   BM_gather_tasks/N      the same, from N tasks created one by one with create_task (as
+//                          BM_await_each does) instead of a vector of N coroutines.
 //   BM_gather_tuple        co_await aio::gather(a(), b(), c()): the variadic form, 3 children.
 //
 // The chapter's plot (book/06-gather.svg) is drawn from this program's JSON output:
@@ -125,6 +127,16 @@ aio::Coro<void> gather_trivial(benchmark::State* state, int count) {
 }
 // end book:bench-gather-trivial
 
+aio::Coro<void> gather_tasks(benchmark::State* state, int count) {
+  for (auto _ : *state) {
+    std::vector<aio::Task<int>> tasks;
+    tasks.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) tasks.push_back(aio::create_task(quick(i)));
+    std::vector<int> results = co_await aio::gather(tasks);
+    benchmark::DoNotOptimize(results.data());
+  }
+}
+
 aio::Coro<void> gather_tuple(benchmark::State* state, int) {
   for (auto _ : *state) {
     std::tuple<int, int, int> results = co_await aio::gather(quick(1), quick(2), quick(3));
@@ -140,6 +152,7 @@ void run_on_virtual_clock(benchmark::State& state, Body body, std::int64_t child
 
 void BM_await_each(benchmark::State& state) { run_on_virtual_clock(state, await_each, state.range(0)); }
 void BM_gather(benchmark::State& state) { run_on_virtual_clock(state, gather_trivial, state.range(0)); }
+void BM_gather_tasks(benchmark::State& state) { run_on_virtual_clock(state, gather_tasks, state.range(0)); }
 void BM_gather_tuple(benchmark::State& state) { run_on_virtual_clock(state, gather_tuple, 3); }
 
 }  // namespace
@@ -163,6 +176,7 @@ BENCHMARK(BM_fetch_threads)
 
 BENCHMARK(BM_await_each)->Apply([](auto* b) { aio_bench::sizes(b, {1'000, 10'000, 100'000}); });
 BENCHMARK(BM_gather)->Apply([](auto* b) { aio_bench::sizes(b, {1'000, 10'000, 100'000}); });
+BENCHMARK(BM_gather_tasks)->Apply([](auto* b) { aio_bench::sizes(b, {1'000, 10'000, 100'000}); });
 BENCHMARK(BM_gather_tuple);
 
 BENCHMARK_MAIN();

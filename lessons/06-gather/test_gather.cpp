@@ -93,6 +93,7 @@ std::string join(const std::vector<std::string>& words) {
 // ---------------------------------------------------------------------------------------------
 // ex1: the range form collects the results in argument order
 
+// book:test-order
 TEST_CASE("gather of a vector of coroutines returns results in argument order, not finishing order",
           "[l06][ex1]") {
   Log log;
@@ -110,6 +111,7 @@ TEST_CASE("gather of a vector of coroutines returns results in argument order, n
   CHECK(log == Log{"0.0 slow starts", "0.0 fast starts", "0.0 middle starts", "1.0 fast ends",
                    "2.0 middle ends", "3.0 slow ends", "3.0 gathered slow,fast,middle"});
 }
+// end book:test-order
 
 TEST_CASE("gather of a vector of tasks waits for the slowest: the total is the longest, not the sum",
           "[l06][ex1]") {
@@ -140,6 +142,7 @@ TEST_CASE("gather wraps each coroutine in a task, created in argument order", "[
   run_virtual(main_coro(name_of_task));
 }
 
+// book:test-hops
 TEST_CASE("the awaiting task resumes two loop iterations after the last child finishes", "[l06][ex1]") {
   // The same program under CPython 3.11 logs exactly these lines: gather learns about a child in
   // a done callback (one hop), then wakes the awaiting task through its outer future (another).
@@ -158,6 +161,7 @@ TEST_CASE("the awaiting task resumes two loop iterations after the last child fi
   CHECK(log == Log{"tick 0", "tick 1", "tick 2", "a done", "tick 3", "b done", "tick 4", "tick 5",
                    "main resumed a,b", "tick 6", "tick 7"});
 }
+// end book:test-hops
 
 TEST_CASE("gather of a task that already finished still takes two iterations", "[l06][ex1]") {
   Log log;
@@ -174,6 +178,20 @@ TEST_CASE("gather of a task that already finished still takes two iterations", "
   };
   run_virtual(main_coro(&log));
   CHECK(log == Log{"tick 0", "c done", "tick 1", "c is done", "tick 2", "tick 3", "main resumed c", "tick 4"});
+}
+
+TEST_CASE("a task passed twice fills both slots, with the same hops as in asyncio", "[l06][ex1]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    aio::Task<void> ticks = aio::create_task(ticker(6, log));
+    aio::Task<std::string> twice = aio::create_task(after_yields("t", 1, log));
+    std::vector<aio::Task<std::string>> tasks{twice, twice};
+    std::vector<std::string> results = co_await aio::gather(tasks);
+    log->push_back("main resumed " + join(results));
+    co_await ticks;
+  };
+  run_virtual(main_coro(&log));
+  CHECK(log == Log{"tick 0", "tick 1", "t done", "tick 2", "tick 3", "main resumed t,t", "tick 4", "tick 5"});
 }
 
 TEST_CASE("gather of void coroutines gives one aio::Nothing per child", "[l06][ex1]") {
@@ -201,6 +219,7 @@ TEST_CASE("gather of an empty vector completes at once, without suspending", "[l
 // ---------------------------------------------------------------------------------------------
 // ex2: the first exception reaches the caller; the other children keep running
 
+// book:test-first-exception
 TEST_CASE("the first exception reaches the awaiting task at once while the other children keep running",
           "[l06][ex2]") {
   Log log;
@@ -224,6 +243,7 @@ TEST_CASE("the first exception reaches the awaiting task at once while the other
   run_virtual(main_coro(&log));
   CHECK(log == Log{"1.0 boom fails", "1.0 caught boom"});
 }
+// end book:test-first-exception
 
 TEST_CASE("the first exception in finishing order wins, not the first in argument order", "[l06][ex2]") {
   Log log;
@@ -241,6 +261,7 @@ TEST_CASE("the first exception in finishing order wins, not the first in argumen
   CHECK(run_virtual(main_coro(&log)) == "early");
 }
 
+// book:test-not-reported
 TEST_CASE("a later failure of another child is not reported as a never retrieved exception", "[l06][ex2]") {
   Log log;
   Log reports;
@@ -262,6 +283,7 @@ TEST_CASE("a later failure of another child is not reported as a never retrieved
   CHECK(log == Log{"1.0 first fails", "1.0 caught first", "2.0 second fails"});
   CHECK(reports.empty());
 }
+// end book:test-not-reported
 
 TEST_CASE("a cancelled child makes gather raise CancelledError, but the awaiting task is not cancelled",
           "[l06][ex2]") {
@@ -458,6 +480,7 @@ TEST_CASE("with return_exceptions, cancelling the awaiting task still raises Can
                    "0.5 waiter cancelled: stop", "0.5 waiter ended cancelled"});
 }
 
+// book:test-stubborn
 TEST_CASE("a child that ignores the cancellation is still waited for, then gather raises CancelledError",
           "[l06][ex5]") {
   Log log;
@@ -488,7 +511,9 @@ TEST_CASE("a child that ignores the cancellation is still waited for, then gathe
   run_virtual(main_coro(stubborn, waiter, &log));
   CHECK(log == Log{"0.5 stubborn ignores the cancellation", "1.5 stubborn ends", "1.5 waiter cancelled"});
 }
+// end book:test-stubborn
 
+// book:test-cancel-too-late
 TEST_CASE("cancelling after every child finished is delivered to the awaiting task itself", "[l06][ex5]") {
   Log log;
   auto waiter = [](Log* log) -> aio::Coro<void> {
@@ -513,3 +538,4 @@ TEST_CASE("cancelling after every child finished is delivered to the awaiting ta
   // The child was not cancelled: it had ended.
   CHECK(log == Log{"1.0 c ends", "1.0 cancel accepted", "1.0 waiter cancelled"});
 }
+// end book:test-cancel-too-late

@@ -70,6 +70,7 @@ namespace detail {
 template <bool ReturnExceptionsMode, class T>
 using GatherSlot = std::conditional_t<ReturnExceptionsMode, Outcome<T>, ValueOrNothing<T>>;
 
+// book:retrieve
 /// Told when a task finishes; marks its exception as retrieved and deletes itself. A failed
 /// gather leaves one on each child it stops waiting for: asyncio's gather keeps its callback on
 /// those children for the same reason, so that their later failures are not reported as
@@ -84,6 +85,7 @@ struct RetrieveWhenDone : DoneListener {
     task.add_done_listener(*listener);
   }
 };
+// end book:retrieve
 
 // book:core
 /// The part of a gather that does not depend on the result types: it listens to the children,
@@ -103,6 +105,7 @@ public:
     TaskBase* task;
     GatherCore* gather = nullptr;
   };
+  // end book:core
 
   /// `children` must stay where they are for the gather's whole life (the tasks point at them).
   GatherCore(std::span<Child> children, bool return_exceptions) noexcept
@@ -113,6 +116,7 @@ public:
 
   bool await_ready() const noexcept { return children_.empty(); }
 
+  // book:await-suspend
   void await_suspend(std::coroutine_handle<> handle) {
     TaskBase& waiter = detail::current_task_for("aio::gather");
     for (const Child& child : children_) {
@@ -132,6 +136,7 @@ public:
       }
     }
   }
+  // end book:await-suspend
 
   /// First thing in await_resume: delivers a cancellation, or rethrows the error that settled
   /// the gather.
@@ -141,6 +146,7 @@ public:
   }
 
 private:
+  // book:hops
   // Hop 1. Called synchronously inside the child's completion: only schedules the callback that
   // does the bookkeeping (asyncio's _done_callback, run by call_soon).
   static void on_child_finished(DoneListener* listener, TaskBase& task) {
@@ -165,6 +171,7 @@ private:
       if (!gather.settled_) gather.settle(std::current_exception());
     }
   }
+  // end book:hops
 
   static bool on_cancel(Wait* wait, const std::string& message) {
     auto& gather = static_cast<GatherCore&>(*wait);
@@ -224,6 +231,7 @@ private:
   }
   // end book:forward-cancel
 
+  // book:settle
   /// Hop 2: the waiter runs in the next iteration.
   void settle(std::exception_ptr error) {
     settled_ = true;
@@ -237,12 +245,14 @@ private:
   std::exception_ptr cancellation() const {
     return cancel_requested_ ? std::make_exception_ptr(CancelledError(cancel_message_)) : nullptr;
   }
+  // end book:settle
 
   void stop_listening() noexcept {
     if (waiter_ == nullptr) return;
     for (Child& child : children_) child.task->remove_done_listener(child);
   }
 
+  // book:core-state
   std::span<Child> children_;
   TaskBase* waiter_ = nullptr;
   std::exception_ptr error_;
@@ -251,8 +261,8 @@ private:
   bool return_exceptions_;
   bool settled_ = false;
   bool cancel_requested_ = false;
+  // end book:core-state
 };
-// end book:core
 
 template <class T>
 Task<T> as_task(Coro<T> coro) {
