@@ -43,6 +43,7 @@ std::vector<T> collect(aio::Generator<T> generator) {
   return values;
 }
 
+// book:guarded
 // Records its own destruction: the stand-in for a file, a lock, a connection.
 class Resource {
 public:
@@ -62,6 +63,7 @@ aio::Generator<int> guarded(int limit, Log* log) {
     log->push_back("after yield " + std::to_string(i));
   }
 }
+// end book:guarded
 
 aio::Generator<int> fails_after(int good_values, std::string message) {
   for (int i = 1; i <= good_values; ++i) co_yield i;
@@ -140,6 +142,7 @@ TEST_CASE("a generator is a std::ranges::input_range", "[l01][ex1]") {
 // ---------------------------------------------------------------------------------------------
 // l01.ex2: leaving early, and errors
 
+// book:test-early-exit
 TEST_CASE("breaking out of the loop destroys the frame, so the body's locals are released",
           "[l01][ex2]") {
   Log log;
@@ -151,6 +154,7 @@ TEST_CASE("breaking out of the loop destroys the frame, so the body's locals are
   CHECK(log ==
         Log{"acquire", "loop got 1", "after yield 1", "loop got 2", "release", "after the loop"});
 }
+// end book:test-early-exit
 
 TEST_CASE("a generator destroyed before it starts runs none of its body", "[l01][ex2]") {
   Log log;

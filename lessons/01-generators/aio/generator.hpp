@@ -177,10 +177,16 @@ public:
 private:
   explicit Generator(handle_type handle) noexcept : handle_(handle) {}
 
-  void destroy() noexcept {
+  // book:destroy
+  // Kept out of line on purpose. Clang 14 at -O2 may put a generator's frame on the caller's
+  // stack instead of the heap (an allowed optimisation), but then reuses that stack memory while
+  // the generator is still alive, and the program crashes when the frame is destroyed. When the
+  // optimiser cannot see into destroy(), the frame stays on the heap. (GCC 12 never moves it.)
+  [[gnu::noinline]] void destroy() noexcept {
     if (handle_) handle_.destroy();
     handle_ = nullptr;
   }
+  // end book:destroy
 
   handle_type handle_;
 };

@@ -146,7 +146,8 @@ public:
   bool done() const noexcept { return !handle_ || handle_.done(); }
 
   /// Python's `gen.close()`: destroy the frame now, running the destructors of the body's locals.
-  void close() noexcept {
+  /// (Out of line for the reason given at Generator::destroy(), in generator.hpp.)
+  [[gnu::noinline]] void close() noexcept {
     if (handle_) handle_.destroy();
     handle_ = nullptr;
   }
