@@ -65,8 +65,10 @@ function(aio_lesson lesson)
       else()
         add_test(NAME ${test} COMMAND sh -c "echo 'skipped: no Python 3.11 to run ${mirror_stem}.py'; exit 77")
       endif()
+      # A mirror runs CPython as well as the demo: allow it twice the usual time.
+      math(EXPR mirror_timeout "2 * ${AIO_TEST_TIMEOUT}")
       set_tests_properties(${test} PROPERTIES
-        LABELS "${tag};mirror" TIMEOUT ${AIO_TEST_TIMEOUT} SKIP_RETURN_CODE 77)
+        LABELS "${tag};mirror" TIMEOUT ${mirror_timeout} SKIP_RETURN_CODE 77)
     endif()
   endforeach()
 endfunction()
