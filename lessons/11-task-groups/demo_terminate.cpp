@@ -36,7 +36,10 @@ struct TerminateTaskGroup : std::exception {
   const char* what() const noexcept override { return "TerminateTaskGroup"; }
 };
 
-aio::Coro<void> terminate_task_group() { throw TerminateTaskGroup(); co_return; }
+aio::Coro<void> terminate_task_group() {
+  throw TerminateTaskGroup();
+  co_return;  // makes this function a coroutine: the throw happens when the task runs
+}
 // end book:terminate
 
 struct Site {

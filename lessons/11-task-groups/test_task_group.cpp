@@ -798,3 +798,57 @@ TEST_CASE("after a failure the scope ends as many loop iterations later as in as
   REQUIRE(log == Log{"body ends", "tick 0", "tick 1", "tick 2", "fails", "tick 3", "tick 4", "s1 cancelled", "tick 5",
                      "tick 6", "scope ended with the ExceptionGroup", "tick 7"});
 }
+
+namespace {
+aio::Coro<void> body_awaits_a_failing_child(Log* log) {
+  try {
+    co_await aio::task_group(
+        [](aio::TaskGroup group, Log* log) -> aio::Coro<void> {
+          aio::Task<void> child = group.create_task(failing(log, "b", 1s, "b broke"));
+          try {
+            co_await child;
+          } catch (const aio::CancelledError&) {
+            log->push_back(at("the body's co_await child threw CancelledError"));
+            throw;
+          }
+        },
+        log);
+  } catch (const aio::ExceptionGroup& errors) {
+    log->push_back(at(errors.what()));
+    for (const std::string& error : members(errors)) log->push_back("  " + error);
+  }
+}
+
+aio::Coro<void> cancel_later(aio::Task<void> task, aio::Duration delay) {
+  co_await aio::sleep(delay);
+  task.cancel();
+}
+
+aio::Coro<void> body_awaits_a_cancelled_child(Log* log) {
+  aio::Coro<void> scope = aio::task_group(
+      [](aio::TaskGroup group, Log* log) -> aio::Coro<void> {
+        aio::Task<void> child = group.create_task(job(log, "a", 5s));
+        aio::create_task(cancel_later(child, 1s));  // someone outside the group cancels it
+        co_await child;
+      },
+      log);
+  co_await run_scope(log, std::move(scope), true);
+  log->push_back(at("cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+}
+}  // namespace
+
+TEST_CASE("a body awaiting a failing child gets the group's CancelledError; the error is in the group once",
+          "[l11][ex3]") {
+  Log log;
+  aio::run(body_awaits_a_failing_child(&log), {.virtual_clock = true});
+  REQUIRE(log == Log{"0.0 b starts", "1.0 b fails", "1.0 the body's co_await child threw CancelledError",
+                     "1.0 unhandled errors in a TaskGroup (1 sub-exception)", "  runtime_error: b broke"});
+}
+
+TEST_CASE("a body awaiting a child that someone cancelled lets CancelledError out, though nobody cancelled it",
+          "[l11][ex3]") {
+  Log log;
+  aio::run(body_awaits_a_cancelled_child(&log), {.virtual_clock = true});
+  // CPython 3.11 does the same: the body's CancelledError looks like a cancellation of the task.
+  REQUIRE(log == Log{"0.0 a starts", "1.0 a cancelled", "1.0 scope ended: CancelledError()", "1.0 cancelling() = 0"});
+}

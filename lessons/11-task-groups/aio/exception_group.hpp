@@ -205,6 +205,7 @@ private:
 template <class E, class F>
 Unhandled ExceptionGroup::handle([[maybe_unused]] F handler) const {
   static_assert(std::is_invocable_v<F&, const E&>, "handle<E>(handler): the handler is called as handler(const E&)");
+  static_assert(!std::is_base_of_v<ExceptionGroup, E>, "handle the exceptions inside the group, not groups");
   AIO_TODO("l11.ex4", "split_by a predicate that rethrows the leaf, calls handler(e) in the "
                       "catch (const E& e) block and says true, and says false for anything else; "
                       "what is left is the rest side, wrapped in an Unhandled");

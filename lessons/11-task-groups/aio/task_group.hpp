@@ -171,8 +171,8 @@ public:
   std::size_t size() const noexcept { return running_; }
   std::string describe() const;
 
-private:
-  friend class ChildrenDone;
+  // The state below is open to the group's own pieces (ChildrenDone, the handle): State itself
+  // is a private type of TaskGroup, which nothing else can name.
 
   // Hop 1 of a child's end: the listener runs inside the child's completion (TaskBase::finish),
   // so it only schedules the bookkeeping, as asyncio's add_done_callback does with call_soon.

@@ -214,6 +214,7 @@ private:
 template <class E, class F>
 Unhandled ExceptionGroup::handle(F handler) const {
   static_assert(std::is_invocable_v<F&, const E&>, "handle<E>(handler): the handler is called as handler(const E&)");
+  static_assert(!std::is_base_of_v<ExceptionGroup, E>, "handle the exceptions inside the group, not groups");
   auto matches = [&handler](const std::exception_ptr& leaf) {
     try {
       std::rethrow_exception(leaf);
