@@ -257,8 +257,10 @@ private:
   TaskBase* waiter_ = nullptr;
   std::exception_ptr error_;
   std::string cancel_message_;
-  std::size_t finished_ = 0;
-  bool return_exceptions_;
+  // Read only in child_done, which is an exercise: [[maybe_unused]] keeps Clang quiet about
+  // them while the exercise is a stub.
+  [[maybe_unused]] std::size_t finished_ = 0;
+  [[maybe_unused]] bool return_exceptions_;
   bool settled_ = false;
   bool cancel_requested_ = false;
   // end book:core-state
