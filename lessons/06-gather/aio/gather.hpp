@@ -83,6 +83,8 @@ using GatherSlot = std::conditional_t<ReturnExceptionsMode, Outcome<T>, ValueOrN
 /// gather leaves one on each child it stops waiting for: asyncio's gather keeps its callback on
 /// those children for the same reason, so that their later failures are not reported as
 /// "exception was never retrieved".
+/// Trade-off: if the loop closes while such a child is still pending, nobody tells the listener,
+/// and its few bytes leak; TaskBase has no hook for "destroyed while pending".
 struct RetrieveWhenDone : DoneListener {
   static void attach(TaskBase& task) {
     auto* listener = new RetrieveWhenDone;
