@@ -200,7 +200,7 @@ TEST_CASE("a cancellation from outside that comes with the deadline is not turne
                    "1.0 task cancelled() = True"});
 }
 
-TEST_CASE("a deadline that passes during the cleanup of an outside cancellation: the outside one wins",
+TEST_CASE("an outside cancellation wins over a deadline that passes during its cleanup",
           "[l09][ex2]") {
   // The outside cancel at 0.5 starts a 0.5 s cleanup; the deadline at 1.0 cuts it short (a
   // second CancelledError); the scope withdraws its request, one is left: not a timeout.
@@ -316,7 +316,7 @@ TEST_CASE("nested scopes with the same deadline: the outer one reports it", "[l0
                    "2.0 outer TimeoutError"});
 }
 
-TEST_CASE("a body that swallows the CancelledError ends the scope normally: no TimeoutError, yet expired",
+TEST_CASE("a swallowing body ends the scope normally, without TimeoutError, yet expired() is true",
           "[l09][ex2]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
@@ -328,6 +328,35 @@ TEST_CASE("a body that swallows the CancelledError ends the scope normally: no T
   aio::run(main(&log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 job cancelled: CancelledError()", "1.5 job cleaned up",
                    "1.5 scope finished: -1, expired() = True, cancelling() = 0"});
+}
+
+// me = asyncio.current_task(); me.cancel("self")          # pending: not delivered yet
+// try:
+//     async with asyncio.timeout(0): await asyncio.sleep(0.05)
+// except TimeoutError: log(f"TimeoutError, cancelling={me.cancelling()}")
+TEST_CASE("a cancellation still pending when the scope is entered counts in its baseline, and the scope takes it (3.11)",
+          "[l09][ex2]") {
+  Log log;
+  auto body = [](Log* log) -> aio::Coro<int> {
+    aio::TaskBase* me = aio::current_task();
+    me->cancel("self");
+    try {
+      co_await aio::timeout(0s).run(job(log, 50ms, 1));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("TimeoutError, cancelling() = " + std::to_string(me->cancelling())));
+    }
+    co_await aio::sleep(100ms);
+    log->push_back(at("still running, cancelling() = " + std::to_string(me->cancelling())));
+    co_return 1;
+  };
+  auto main = [](Log* log, auto body) -> aio::Coro<void> {
+    aio::Task<int> task = aio::create_task(body(log));
+    int value = co_await task;
+    log->push_back(at("returned " + std::to_string(value) + ", cancelled() = " + py(task.cancelled())));
+  };
+  aio::run(main(&log, body), {.virtual_clock = true});
+  CHECK(log == Log{"0.0 job cancelled: CancelledError(self)", "0.0 TimeoutError, cancelling() = 1",
+                   "0.1 still running, cancelling() = 1", "0.1 returned 1, cancelled() = False"});
 }
 
 TEST_CASE("a deadline that has passed already fires in the next loop iteration", "[l09][ex2]") {

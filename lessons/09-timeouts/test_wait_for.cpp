@@ -198,7 +198,7 @@ TEST_CASE("wait_for on a task cancels that very task on timeout; it is done when
   CHECK(log == Log{"2.0 job cancelled: CancelledError()", "3.0 job cleaned up", "3.0 TimeoutError"});
 }
 
-TEST_CASE("a task that swallows wait_for's cancellation and returns: wait_for returns its value, late",
+TEST_CASE("a swallowing task makes wait_for return the task's value, late",
           "[l09][ex1]") {
   // CPython 3.11: after cancelling, wait_for returns fut.result(); only a CancelledError
   // becomes TimeoutError.

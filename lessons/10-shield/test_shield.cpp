@@ -11,6 +11,8 @@
 #include <aio/shield.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
+#include <aio/timeout.hpp>
+#include <aio/wait_for.hpp>
 #include <aio_test/catch.hpp>
 
 #include <algorithm>
@@ -80,6 +82,36 @@ aio::Coro<std::string> caller(Log* log, aio::Task<std::string> task) {
     throw;
   }
 }
+
+// book:shielded
+/// asyncio's `wait_for(shield(task), t)` in aio: wait_for takes a coroutine or a task, so the
+/// shield goes into a one-line coroutine.
+aio::Coro<std::string> shielded(aio::Task<std::string> task) {
+  std::string result = co_await aio::shield(task);
+  co_return result;
+}
+// end book:shielded
+
+// book:must-have
+/// A caller that must have the result even when it is cancelled: catch, await the task again
+/// (not shielded now: a second cancel() reaches it), then let the cancellation go on.
+aio::Coro<std::string> must_have(Log* log, aio::Task<std::string> write) {
+  std::string status;
+  std::exception_ptr cancelled;
+  try {
+    status = co_await aio::shield(write);
+  } catch (const aio::CancelledError&) {
+    cancelled = std::current_exception();  // no co_await in a handler
+  }
+  if (cancelled) {
+    log->push_back(at("caller cancelled, awaits the write anyway"));
+    status = co_await write;
+    log->push_back(at("caller got " + status + ", goes on being cancelled"));
+    std::rethrow_exception(cancelled);
+  }
+  co_return status;
+}
+// end book:must-have
 
 /// Collects what the loop reports (unretrieved exceptions), with the time.
 void capture_reports(Log* log) {
@@ -330,4 +362,51 @@ TEST_CASE("many callers may shield the same task; cancelling some leaves the tas
   CHECK(log == Log{"1.0 caller cancelled: CancelledError(one), cancelling() = 1",
                    "1.0 caller cancelled: CancelledError(three), cancelling() = 1", "2.0 work done",
                    "2.0 caller got saved", "2.0 caller got saved"});
+}
+
+// t = create_task(work(3))
+// await asyncio.wait_for(asyncio.shield(t), 1)            -> TimeoutError at 1.0, t runs on
+// async with asyncio.timeout(1): await asyncio.shield(t)  -> TimeoutError at 2.0, t runs on
+TEST_CASE("a timeout around a shield stops the waiting, not the task, with wait_for and with a scope",
+          "[l10][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> task = aio::create_task(work(log, 3s));
+    // book:wait-for-shielded
+    try {
+      co_await aio::wait_for(shielded(task), 1s);
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at(std::string("TimeoutError, work done() = ") + py(task.done())));
+    }
+    try {
+      co_await aio::timeout(1s).run(shielded(task));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at(std::string("TimeoutError, work done() = ") + py(task.done())));
+    }
+    // end book:wait-for-shielded
+    std::string result = co_await task;
+    log->push_back(at("work returned " + result));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 TimeoutError, work done() = False", "2.0 TimeoutError, work done() = False",
+                   "3.0 work done", "3.0 work returned saved"});
+}
+
+TEST_CASE("a caller that must have the result: catch, await the task again, then let the cancellation go on",
+          "[l10][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> write = aio::create_task(work(log, 2s));
+    aio::Task<std::string> caller = aio::create_task(must_have(log, write));
+    co_await aio::sleep(1s);
+    caller.cancel();
+    try {
+      co_await caller;
+    } catch (const aio::CancelledError&) {
+      log->push_back(at(std::string("caller cancelled() = ") + py(caller.cancelled())));
+    }
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 caller cancelled, awaits the write anyway", "2.0 work done",
+                   "2.0 caller got saved, goes on being cancelled", "2.0 caller cancelled() = True"});
 }
