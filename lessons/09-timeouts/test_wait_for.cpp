@@ -13,6 +13,7 @@
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
+#include <aio/timeout.hpp>
 #include <aio/wait_for.hpp>
 #include <aio_test/catch.hpp>
 
@@ -367,4 +368,37 @@ TEST_CASE("3.11 quirk: a caller cancelled just after the task finished gets the 
   aio::run(main(&log, caller, inner), {.virtual_clock = true});
   CHECK(log == Log{"1.0 inner returns", "1.0 main cancels the caller", "1.0 caller got 5, cancelling=1",
                    "1.0 caller returned 5, cancelled=False"});
+}
+
+TEST_CASE("a task destroyed with the loop while it waits in wait_for or in a scope leaves nothing behind",
+          "[l09][ex1]") {
+  // The loop is destroyed with three tasks pending: one in wait_for, one in a timeout scope, and
+  // the task that wait_for made. Destroying their frames must take the waiter's listener and the
+  // scope's timer with them (AddressSanitizer checks that nothing is touched afterwards).
+  Log log;
+  auto in_wait_for = [](Log* log) -> aio::Coro<int> {
+    log->push_back("waiting in wait_for");
+    int value = co_await aio::wait_for(job(log, 24h, 1), 48h);
+    co_return value;
+  };
+  auto in_scope = [](Log* log) -> aio::Coro<int> {
+    log->push_back("waiting in a scope");
+    int value = co_await aio::timeout(48h).run(job(log, 24h, 2));
+    co_return value;
+  };
+  {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    aio::detail::RunningLoop running(loop);
+    loop.set_exception_handler([&log](const std::string& message) { log.push_back(message); });
+    {
+      aio::Task<int> first = aio::create_task(in_wait_for(&log));
+      aio::Task<int> second = aio::create_task(in_scope(&log));
+    }
+    loop.run_once();  // both tasks reach their waits; wait_for makes its task
+    loop.run_once();  // which starts its sleep; nothing else is ready now
+  }
+  CHECK(log == Log{"waiting in wait_for", "waiting in a scope",
+                   "Task was destroyed but it is pending: <Task 'Task-1'>",
+                   "Task was destroyed but it is pending: <Task 'Task-2'>",
+                   "Task was destroyed but it is pending: <Task 'Task-3'>"});
 }

@@ -410,3 +410,27 @@ TEST_CASE("a caller that must have the result: catch, await the task again, then
   CHECK(log == Log{"1.0 caller cancelled, awaits the write anyway", "2.0 work done",
                    "2.0 caller got saved, goes on being cancelled", "2.0 caller cancelled() = True"});
 }
+
+TEST_CASE("a task destroyed with the loop while it waits through a shield leaves nothing behind",
+          "[l10][ex1]") {
+  // Destroying the waiting frame must take the shield's listener off the inner task, which is
+  // destroyed after it (AddressSanitizer checks that nothing is touched afterwards).
+  Log log;
+  auto waiting = [](Log* log, aio::Task<std::string> task) -> aio::Coro<std::string> {
+    log->push_back("waiting through the shield");
+    std::string result = co_await aio::shield(task);
+    co_return result;
+  };
+  {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    aio::detail::RunningLoop running(loop);
+    loop.set_exception_handler([&log](const std::string& message) { log.push_back(message); });
+    {
+      aio::Task<std::string> task = aio::create_task(work(&log, 24h));
+      aio::Task<std::string> caller = aio::create_task(waiting(&log, task));
+    }
+    loop.run_once();  // the work starts its sleep, the caller reaches the shield
+  }
+  CHECK(log == Log{"waiting through the shield", "Task was destroyed but it is pending: <Task 'Task-1'>",
+                   "Task was destroyed but it is pending: <Task 'Task-2'>"});
+}
