@@ -55,6 +55,8 @@ class EventLoop;
 
 /// What the loop does when it has nothing ready: wait for I/O or for other threads until
 /// `timeout` (forever when empty). Lessons 16 and 17 provide one; without one the loop sleeps.
+/// On the virtual clock the loop only polls it (timeout 0) while a timer is pending, and lets
+/// time jump to the timer if the poll brought nothing.
 class IoWaiter {
 public:
   virtual ~IoWaiter() = default;
