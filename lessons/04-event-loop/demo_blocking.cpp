@@ -54,7 +54,5 @@ aio::Coro<void> main_coro() {
 
 int main(int argc, char** argv) {
   warnings_to_stdout = argc > 1 && std::strcmp(argv[1], "--warnings-to-stdout") == 0;
-  aio::RunOptions options;
-  options.debug = true;  // asyncio.run(main(), debug=True)
-  aio::run(main_coro(), options);
+  aio::run(main_coro(), {.debug = true});  // asyncio.run(main(), debug=True)
 }

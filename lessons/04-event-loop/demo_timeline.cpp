@@ -41,9 +41,7 @@ aio::Coro<void> main_coro() {
 // book:timeline-main
 int main(int argc, char** argv) {
   aio::Timeline timeline;
-  aio::RunOptions options;
-  options.timeline = &timeline;  // record every task's steps
-  aio::run(main_coro(), options);
+  aio::run(main_coro(), {.timeline = &timeline});  // record every task's steps
   std::printf("\n%s", timeline.render_ascii().c_str());
   if (argc > 1) std::ofstream(argv[1]) << timeline.chrome_trace();
 }

@@ -267,6 +267,23 @@ TEST_CASE("a coroutine that awaits something that never completes is a DeadlockE
 }
 // end book:test-deadlock
 
+namespace {
+aio::Coro<int> stops_the_loop() {
+  aio::EventLoop& loop = aio::get_running_loop();
+  loop.call_later(1s, [] {});  // something is left to do: this is no deadlock
+  loop.stop();
+  co_await NeverCompletes{};
+  co_return 1;
+}
+}  // namespace
+
+TEST_CASE("a loop stopped before the coroutine finished is an error, not a wrong result",
+          "[l04][ex3]") {
+  aio::EventLoop loop(aio::Clock::virtual_time());
+  CHECK_THROWS_AS(aio::run_until_complete(loop, stops_the_loop()), aio::InvalidStateError);
+  CHECK(aio::run_until_complete(loop, answer()) == 42);  // the loop can run again
+}
+
 // ---- debug mode -------------------------------------------------------------------------------
 
 namespace {

@@ -32,9 +32,9 @@
 namespace aio {
 
 struct RunOptions {
-  std::optional<bool> virtual_clock;  // empty: follow the AIO_CLOCK environment variable
-  bool debug = false;                 // asyncio's debug=True: report slow steps
-  Timeline* timeline = nullptr;       // record what every task does
+  std::optional<bool> virtual_clock{};  // empty: follow the AIO_CLOCK environment variable
+  bool debug = false;                   // asyncio's debug=True: report slow steps
+  Timeline* timeline = nullptr;         // record what every task does
 };
 
 namespace detail {
@@ -67,7 +67,8 @@ inline void stop_loop_next_iteration(void* loop) {
 // book:run-until-done
 /// asyncio's run_until_complete: runs the loop until `task` is done and then one iteration
 /// more, in which the done callback that stops the loop runs. Throws DeadlockError if the loop
-/// runs out of work while the task still waits.
+/// runs out of work while the task still waits, and InvalidStateError if somebody else called
+/// loop.stop() first (asyncio's "Event loop stopped before Future completed").
 inline void run_until_done(EventLoop& loop, TaskBase& task) {
   struct StopWhenDone : DoneListener {
     TaskBase& task;
@@ -84,7 +85,10 @@ inline void run_until_done(EventLoop& loop, TaskBase& task) {
     }
   } stop_when_done(task);
   loop.run_forever();  // until stop(), or until nothing is left that could ever happen
-  if (!task.done()) throw_deadlock();
+  if (task.done()) return;
+  if (!loop.has_work()) throw_deadlock();
+  throw InvalidStateError("the event loop was stopped before the task '" + task.name() +
+                          "' completed");
 }
 // end book:run-until-done
 
