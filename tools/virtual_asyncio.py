@@ -8,8 +8,22 @@ Nothing here changes asyncio's scheduling: the loop is CPython's own selector lo
 of "now" and its wait for the next timer are replaced.
 """
 import asyncio
+import heapq
+import itertools
 import runpy
 import sys
+from asyncio import events
+
+
+class _SequencedTimerHandle(events.TimerHandle):
+    """A timer that breaks ties by the order it was scheduled in. On the real clock, two timers
+    rarely share a deadline, because time moves between the calls that set them; on a clock that
+    stands still they often do, and heapq alone would then fire them in an arbitrary order."""
+
+    __slots__ = ("_sequence",)
+
+    def __lt__(self, other):
+        return (self._when, self._sequence) < (other._when, other._sequence)
 
 
 class VirtualClockLoop(asyncio.SelectorEventLoop):
@@ -17,6 +31,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     def __init__(self):
         self._virtual_now = 0.0
+        self._timer_sequence = itertools.count()
         super().__init__()
         real_select = self._selector.select
 
@@ -32,6 +47,15 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     def time(self):
         return self._virtual_now
+
+    def call_at(self, when, callback, *args, context=None):
+        # BaseEventLoop.call_at, with a timer that keeps first-scheduled-first-fired order.
+        self._check_closed()
+        timer = _SequencedTimerHandle(when, callback, args, self, context)
+        timer._sequence = next(self._timer_sequence)
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
 
 
 class VirtualClockPolicy(asyncio.DefaultEventLoopPolicy):
