@@ -412,7 +412,7 @@ private:
   // Step 2 of an iteration: every timer due by `now` goes to the back of the ready queue, in
   // heap order (deadline, then sequence). Its `fire` runs when the queue reaches it.
   void move_due_timers_to_ready(Duration now) {
-    while (!timers_.empty() && timers_.top()->when <= now) {
+    while (!timers_.empty() && timers_.top_when() <= now) {
       detail::TimerNode* due = timers_.pop();
       ready_.push({&fire_timer, due});
     }
@@ -429,7 +429,7 @@ private:
     if (!ready_.empty() || stopping_) {
       timeout = Duration{0};
     } else if (!timers_.empty()) {
-      timeout = std::max(Duration{0}, timers_.top()->when - time());
+      timeout = std::max(Duration{0}, timers_.top_when() - time());
     }
     if (clock_.is_virtual()) {
       // I/O and other threads (lessons 16 and 17) only get a poll: time does not pass by itself.

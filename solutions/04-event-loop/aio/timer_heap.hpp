@@ -14,6 +14,11 @@
 //   pop     take slot 0, move the last node there and let it sink (sift_down) O(log n)
 //   remove  the same from any slot; the moved node may rise or sink            O(log n)
 //
+// Each slot of the array keeps a copy of its node's deadline and sequence number, so comparing two
+// timers reads only the array. With 100,000 sleeping tasks, following a pointer into a frame for
+// every comparison would cost a cache miss per level; reading neighbouring slots costs almost
+// nothing (benchmarks/workloads.cpp, W4_timers).
+//
 // asyncio keeps a plain heapq of TimerHandles instead: a cancelled handle stays in the heap
 // until it reaches the top (or until more than half the heap is cancelled, when asyncio rebuilds
 // it). Knowing each node's index is what lets us remove at once.
@@ -49,11 +54,13 @@ public:
   bool empty() const noexcept { return nodes_.empty(); }
   std::size_t size() const noexcept { return nodes_.size(); }
   /// The earliest timer; the heap must not be empty.
-  TimerNode* top() const noexcept { return nodes_.front(); }
+  TimerNode* top() const noexcept { return nodes_.front().node; }
+  /// When the earliest timer is due, read from the array rather than from the node.
+  Duration top_when() const noexcept { return nodes_.front().when; }
 
   /// Adds `node`, due at node->when (ties broken by node->sequence).
   void push(TimerNode* node) {
-    nodes_.push_back(node);  // may throw (no memory): then nothing has changed
+    nodes_.push_back({node->when, node->sequence, node});  // may throw (no memory): nothing changed
     node->heap_index = nodes_.size() - 1;
     try {
       sift_up(node->heap_index);
@@ -68,7 +75,7 @@ public:
 
   /// Takes the earliest timer out of the heap and returns it; the heap must not be empty.
   TimerNode* pop() {
-    TimerNode* first = nodes_.front();
+    TimerNode* first = nodes_.front().node;
     remove(first);
     return first;
   }
@@ -77,13 +84,13 @@ public:
   /// Takes `node` out of the heap, wherever it is; it must be in it.
   void remove(TimerNode* node) {
     const std::size_t at = node->heap_index;
-    TimerNode* last = nodes_.back();
+    const Slot last = nodes_.back();
     nodes_.pop_back();
     node->heap_index = TimerNode::not_in_heap;
-    if (last == node) return;  // it was the last slot: nothing to fill
-    place(last, at);           // fill the hole with the last node, which may belong higher or lower
+    if (last.node == node) return;  // it was the last slot: nothing to fill
+    place(last, at);                // fill the hole with the last node: it may belong higher or lower
     sift_down(at);
-    sift_up(last->heap_index);
+    sift_up(last.node->heap_index);
   }
   // end book:heap-remove
 
@@ -91,29 +98,36 @@ public:
   /// For the loop's destructor: it touches nothing but the array, so it can never throw.
   template <class F>
   void clear(F each) noexcept {
-    for (TimerNode* node : nodes_) {
-      node->heap_index = TimerNode::not_in_heap;
-      each(node);
+    for (const Slot& slot : nodes_) {
+      slot.node->heap_index = TimerNode::not_in_heap;
+      each(slot.node);
     }
     nodes_.clear();
   }
 
 private:
+  /// A slot of the array: the node and a copy of its sort key.
+  struct Slot {
+    Duration when;
+    std::uint64_t sequence;
+    TimerNode* node;
+  };
+
   /// The heap's order: the earlier deadline first, and for equal deadlines the earlier call.
-  static bool earlier(const TimerNode* a, const TimerNode* b) noexcept {
-    return a->when < b->when || (a->when == b->when && a->sequence < b->sequence);
+  static bool earlier(const Slot& a, const Slot& b) noexcept {
+    return a.when < b.when || (a.when == b.when && a.sequence < b.sequence);
   }
 
-  void place(TimerNode* node, std::size_t at) noexcept {
-    nodes_[at] = node;
-    node->heap_index = at;
+  void place(const Slot& slot, std::size_t at) noexcept {
+    nodes_[at] = slot;
+    slot.node->heap_index = at;
   }
 
   // book:sift
   /// The node at `at` may be earlier than its parent: move it up until it is not. Parents move
   /// down into the hole it leaves, so each step is one write instead of a swap.
   void sift_up(std::size_t at) {
-    TimerNode* node = nodes_[at];
+    const Slot node = nodes_[at];
     while (at > 0) {
       const std::size_t parent = (at - 1) / 2;
       if (!earlier(node, nodes_[parent])) break;
@@ -126,7 +140,7 @@ private:
   /// The node at `at` may be later than one of its children: move it down, each time below the
   /// earlier of its two children, until it is earlier than both.
   void sift_down(std::size_t at) {
-    TimerNode* node = nodes_[at];
+    const Slot node = nodes_[at];
     const std::size_t count = nodes_.size();
     for (;;) {
       std::size_t child = 2 * at + 1;
@@ -140,7 +154,7 @@ private:
   }
   // end book:sift
 
-  std::vector<TimerNode*> nodes_;
+  std::vector<Slot> nodes_;
 };
 
 }  // namespace aio::detail
