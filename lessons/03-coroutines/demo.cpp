@@ -124,12 +124,14 @@ aio::Coro<int> await_many(int count, std::vector<std::uintptr_t>* depths) {
 // end book:million
 
 // 1000000 -> "1,000,000" (Python: f"{n:,}").
-std::string with_commas(long long number) {
-  std::string digits = std::to_string(number);
-  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) {
-    digits.insert(static_cast<std::size_t>(at), ",");
+std::string with_commas(unsigned long long number) {
+  const std::string digits = std::to_string(number);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
   }
-  return digits;
+  return grouped;
 }
 
 }  // namespace

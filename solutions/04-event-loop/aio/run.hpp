@@ -25,6 +25,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -83,7 +84,10 @@ inline void run_until_done(EventLoop& loop, TaskBase& task) {
     ~StopWhenDone() {
       if (!task.done()) task.remove_done_listener(*this);  // leaving early, by an exception
     }
-  } stop_when_done(task);
+  };
+  // On the heap rather than the stack only because GCC 12 mistakes a listener on this stack
+  // frame, which the destructor unhooks, for a dangling pointer (-Wdangling-pointer).
+  const auto stop_when_done = std::make_unique<StopWhenDone>(task);
   loop.run_forever();  // until stop(), or until nothing is left that could ever happen
   if (task.done()) return;
   if (!loop.has_work()) throw_deadlock();
