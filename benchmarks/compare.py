@@ -30,14 +30,16 @@ def aio_medians(binary, repetitions):
         [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
          "--benchmark_report_aggregates_only=true"],
         capture_output=True, text=True, check=True).stdout
-    medians = {}
+    medians, singles = {}, {}
     for bench in json.loads(out)["benchmarks"]:
-        if bench.get("aggregate_name") != "median":
-            continue
         name = bench["run_name"].split("/")[0]
         scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[bench["time_unit"]]
-        medians[name] = bench["real_time"] * scale  # seconds per iteration (one whole workload)
-    return medians
+        seconds = bench["real_time"] * scale  # seconds per iteration (one whole workload)
+        if bench.get("aggregate_name") == "median":
+            medians[name] = seconds
+        elif bench.get("run_type") == "iteration":
+            singles[name] = seconds  # with one repetition there are no aggregates
+    return medians or singles
 
 
 def python_medians(repetitions):
@@ -66,7 +68,7 @@ def main():
     aio = aio_medians(args.bin, args.repetitions)
     version, python, items = python_medians(args.repetitions)
 
-    print(f"medians of {args.repetitions} runs; aio from {Path(args.bin).name}, asyncio on CPython {version}\n")
+    print(f"medians of {args.repetitions} run(s); aio from {Path(args.bin).name}, asyncio on CPython {version}\n")
     print(f"| workload | per | aio | asyncio | asyncio / aio | aio target |")
     print(f"|---|---|---|---|---|---|")
     for name, (per, target, unit) in TARGETS.items():
