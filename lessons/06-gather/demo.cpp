@@ -1,6 +1,6 @@
 // Lesson 06, demo 1: three fetches of 1 s, 2 s and 1 s, awaited one after another (4 s) and
-// gathered (2 s), each with a chart of when every fetch ran. mirror_fetch.py is the same program
-// in Python; both print the same lines. `l06_demo_fetch --timeline` also draws what each task did.
+// gathered (2 s), each with a chart of when every fetch ran. mirror.py is the same program
+// in Python; both print the same lines. `l06_demo --timeline` also draws what each task did.
 #include <aio/gather.hpp>
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>

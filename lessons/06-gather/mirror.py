@@ -1,8 +1,8 @@
-"""Lesson 06, demo 1 in Python: demo_fetch.cpp mirrors it line for line.
+"""Lesson 06, demo 1 in Python: demo.cpp mirrors it line for line.
 
 Three fetches of 1 s, 2 s and 1 s: awaited one after another they take 4 s; gathered, they run
 side by side and take as long as the longest, 2 s. Run it with:
-python3 lessons/06-gather/mirror_fetch.py (or through tools/virtual_asyncio.py to skip the waiting).
+python3 lessons/06-gather/mirror.py (or through tools/virtual_asyncio.py to skip the waiting).
 """
 import asyncio
 
