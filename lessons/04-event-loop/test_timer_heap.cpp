@@ -3,7 +3,8 @@
 #include <aio_test/catch.hpp>
 
 #include <chrono>
-#include <cstdint>
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -12,80 +13,114 @@ using aio::detail::TimerNode;
 
 namespace {
 
-// Timers numbered by their sequence; `when` in milliseconds.
-std::vector<TimerNode> timers(const std::vector<int>& when_ms) {
-  std::vector<TimerNode> nodes(when_ms.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    nodes[i].when = std::chrono::milliseconds(when_ms[i]);
-    nodes[i].sequence = i;
-  }
-  return nodes;
-}
+// Timers numbered 0, 1, 2, ... in the order they are pushed; their deadlines in milliseconds.
+struct Timers {
+  explicit Timers(std::vector<int> deadlines_ms)
+      : when_ms(std::move(deadlines_ms)), nodes(when_ms.size()) {}
 
-// Pops everything, as (when in ms, sequence) pairs.
-std::vector<std::pair<int, std::uint64_t>> drain(TimerHeap& heap) {
-  std::vector<std::pair<int, std::uint64_t>> order;
-  while (!heap.empty()) {
-    TimerNode* node = heap.pop();
-    CHECK_FALSE(node->in_heap());
-    order.emplace_back(static_cast<int>(node->when / 1ms), node->sequence);
+  void push_all(TimerHeap& heap) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) heap.push(&nodes[i], std::chrono::milliseconds(when_ms[i]));
   }
-  return order;
-}
+  std::size_t number(const TimerNode* node) const { return static_cast<std::size_t>(node - nodes.data()); }
+
+  // Pops everything, as (deadline in ms, number) pairs.
+  std::vector<std::pair<int, std::size_t>> drain(TimerHeap& heap) const {
+    std::vector<std::pair<int, std::size_t>> order;
+    while (!heap.empty()) {
+      TimerNode* node = heap.pop();
+      CHECK_FALSE(heap.contains(*node));
+      order.emplace_back(when_ms[number(node)], number(node));
+    }
+    return order;
+  }
+  std::vector<int> drain_deadlines(TimerHeap& heap) const {
+    std::vector<int> deadlines;
+    for (const auto& [when, number] : drain(heap)) deadlines.push_back(when);
+    return deadlines;
+  }
+
+  std::vector<int> when_ms;
+  std::vector<TimerNode> nodes;
+};
 
 }  // namespace
 
 // book:test-heap-order
 TEST_CASE("timers leave the heap earliest deadline first", "[l04][ex2]") {
-  std::vector<TimerNode> nodes = timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0});
+  Timers timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0});
   TimerHeap heap;
-  for (TimerNode& node : nodes) heap.push(&node);
+  timers.push_all(heap);
   CHECK(heap.size() == 10);
-  CHECK(heap.top()->when == 0ms);
+  CHECK(heap.top() == &timers.nodes[9]);
+  CHECK(heap.top_when() == 0ms);
 
-  std::vector<int> deadlines;
-  for (const auto& [when, sequence] : drain(heap)) deadlines.push_back(when);
-  CHECK(deadlines == std::vector<int>{0, 10, 20, 30, 40, 50, 60, 70, 80, 90});
+  CHECK(timers.drain_deadlines(heap) == std::vector<int>{0, 10, 20, 30, 40, 50, 60, 70, 80, 90});
 }
 // end book:test-heap-order
 
-TEST_CASE("timers due at the same time leave in the order they were scheduled", "[l04][ex2]") {
-  std::vector<TimerNode> nodes = timers({5, 1, 5, 1, 5, 1, 5, 1, 5, 1, 5, 1});
+TEST_CASE("timers due at the same time leave in the order they were pushed", "[l04][ex2]") {
+  Timers timers({5, 1, 5, 1, 5, 1, 5, 1, 5, 1, 5, 1});
   TimerHeap heap;
-  for (TimerNode& node : nodes) heap.push(&node);
-  CHECK(drain(heap) == std::vector<std::pair<int, std::uint64_t>>{
-                           {1, 1}, {1, 3}, {1, 5}, {1, 7}, {1, 9}, {1, 11},
-                           {5, 0}, {5, 2}, {5, 4}, {5, 6}, {5, 8}, {5, 10}});
+  timers.push_all(heap);
+  CHECK(timers.drain(heap) == std::vector<std::pair<int, std::size_t>>{
+                                  {1, 1}, {1, 3}, {1, 5}, {1, 7}, {1, 9}, {1, 11},
+                                  {5, 0}, {5, 2}, {5, 4}, {5, 6}, {5, 8}, {5, 10}});
 }
 
 TEST_CASE("a timer removed from the middle of the heap is gone and the others keep their order",
           "[l04][ex2]") {
-  std::vector<TimerNode> nodes = timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0, 25, 65});
+  Timers timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0, 25, 65});
   TimerHeap heap;
-  for (TimerNode& node : nodes) heap.push(&node);
+  timers.push_all(heap);
   for (const std::size_t cancelled : {0u, 3u, 7u, 11u}) {  // 50, 10, 60 and 65 ms
-    REQUIRE(nodes[cancelled].in_heap());
-    heap.remove(&nodes[cancelled]);
-    CHECK_FALSE(nodes[cancelled].in_heap());
+    REQUIRE(heap.contains(timers.nodes[cancelled]));
+    heap.remove(&timers.nodes[cancelled]);
+    CHECK_FALSE(heap.contains(timers.nodes[cancelled]));
   }
-  std::vector<int> deadlines;
-  for (const auto& [when, sequence] : drain(heap)) deadlines.push_back(when);
-  CHECK(deadlines == std::vector<int>{0, 20, 25, 30, 40, 70, 80, 90});
+  CHECK(heap.size() == 8);
+  CHECK(timers.drain_deadlines(heap) == std::vector<int>{0, 20, 25, 30, 40, 70, 80, 90});
 }
 
-TEST_CASE("every timer in the heap knows its own index", "[l04][ex2]") {
-  std::vector<TimerNode> nodes = timers({9, 8, 7, 6, 5, 4, 3, 2, 1});
+TEST_CASE("the heap always knows where each timer is", "[l04][ex2]") {
+  Timers timers({9, 8, 7, 6, 5, 4, 3, 2, 1});
   TimerHeap heap;
-  for (TimerNode& node : nodes) {
-    heap.push(&node);
-    CHECK(node.in_heap());
+  for (std::size_t i = 0; i < timers.nodes.size(); ++i) {
+    heap.push(&timers.nodes[i], std::chrono::milliseconds(timers.when_ms[i]));
+    CHECK(heap.contains(timers.nodes[i]));
+    CHECK(heap.top() == &timers.nodes[i]);  // each one is earlier than all before it: it rose to the top
   }
-  heap.remove(&nodes[4]);
-  // The earliest is at index 0, and removing by index finds each node where it really is.
-  CHECK(heap.top() == &nodes[8]);
-  CHECK(nodes[8].heap_index == 0);
-  for (std::size_t i : {2u, 6u, 0u}) heap.remove(&nodes[i]);
+  // Removing finds each node where the sifts left it, at the top, in the middle or at a leaf.
+  heap.remove(&timers.nodes[4]);
+  CHECK(heap.top() == &timers.nodes[8]);
+  for (std::size_t i : {8u, 2u, 6u, 0u}) heap.remove(&timers.nodes[i]);
+  CHECK(timers.drain_deadlines(heap) == std::vector<int>{2, 4, 6, 8});
+}
+
+TEST_CASE("a thousand timers pushed, removed and pushed again come out in order", "[l04][ex2]") {
+  // Deadlines 0..999 ms in a scrambled order (7 and 1000 share no factor: i * 7 % 1000 visits all).
   std::vector<int> deadlines;
-  for (const auto& [when, sequence] : drain(heap)) deadlines.push_back(when);
-  CHECK(deadlines == std::vector<int>{1, 2, 4, 6, 8});
+  for (int i = 0; i < 1000; ++i) deadlines.push_back(i * 7 % 1000);
+  Timers timers(deadlines);
+  TimerHeap heap;
+  timers.push_all(heap);
+  for (std::size_t i = 0; i < 1000; i += 3) heap.remove(&timers.nodes[i]);  // ids are recycled...
+  for (std::size_t i = 0; i < 1000; i += 3) {                               // ...by these pushes
+    heap.push(&timers.nodes[i], std::chrono::milliseconds(timers.when_ms[i]));
+  }
+  std::vector<int> expected(1000);
+  for (int i = 0; i < 1000; ++i) expected[static_cast<std::size_t>(i)] = i;
+  CHECK(timers.drain_deadlines(heap) == expected);
+}
+
+TEST_CASE("a timer that left the heap is not in it, even once its old id serves another timer",
+          "[l04][ex2]") {
+  Timers timers({10, 20});
+  TimerHeap heap;
+  heap.push(&timers.nodes[0], 10ms);
+  CHECK(heap.pop() == &timers.nodes[0]);
+  CHECK_FALSE(heap.contains(timers.nodes[0]));
+  heap.push(&timers.nodes[1], 20ms);  // takes the id that nodes[0] still holds
+  CHECK(timers.nodes[1].id == timers.nodes[0].id);
+  CHECK(heap.contains(timers.nodes[1]));
+  CHECK_FALSE(heap.contains(timers.nodes[0]));
 }

@@ -539,3 +539,31 @@ TEST_CASE("cancelling after every child finished is delivered to the awaiting ta
   CHECK(log == Log{"1.0 c ends", "1.0 cancel accepted", "1.0 waiter cancelled"});
 }
 // end book:test-cancel-too-late
+
+TEST_CASE("a cancel that comes after a failure, but before the gather completes, cancels the others "
+          "and the failure wins", "[l06][ex5]") {
+  // CPython 3.11 logs the same: the failure has settled the gather, but its outer future is not
+  // done yet, so the cancellation still reaches the child that runs, and the waiter gets the error.
+  Log log;
+  auto waiter = [](Log* log) -> aio::Coro<void> {
+    try {
+      [[maybe_unused]] auto results =
+          co_await aio::gather(fail_after("a", 1s, log), cancellable("b", 5s, log));
+      stamp(log, "gathered");
+    } catch (const std::runtime_error& error) {
+      stamp(log, std::string("waiter got ") + error.what());
+    } catch (const aio::CancelledError&) {
+      stamp(log, "waiter cancelled");
+    }
+  };
+  auto main_coro = [](decltype(waiter) wait, Log* log) -> aio::Coro<void> {
+    aio::Task<void> task = aio::create_task(wait(log));
+    co_await aio::sleep(0ms);  // the waiter starts, and creates the children
+    co_await aio::sleep(0ms);  // the children start their sleeps just before ours
+    co_await aio::sleep(1s);   // "a" has just failed, in this same iteration
+    stamp(log, task.cancel() ? "cancel accepted" : "cancel refused");
+    co_await task;
+  };
+  run_virtual(main_coro(waiter, &log));
+  CHECK(log == Log{"1.0 a fails", "1.0 cancel accepted", "1.0 b cancelled: ", "1.0 waiter got a"});
+}

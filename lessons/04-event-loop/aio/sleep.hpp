@@ -52,18 +52,20 @@ public:
     static_cast<void>(delay_);  // only to keep Clang quiet until you use delay_
     AIO_TODO("l04.ex4", "find the running task (detail::current_task_for) and keep it in task_; "
                         "for a delay of 0 or less, suspend the task and wake it at once; otherwise "
-                        "set fire = &on_timer, add this awaiter as a timer due at loop.time() + "
-                        "delay_, then set Wait::cancel = &on_cancel and suspend the task with this "
-                        "as its wait");
+                        "set fire = &on_timer, keep the task's loop in loop_, add this awaiter as a "
+                        "timer due at loop_->time() + delay_, then set Wait::cancel = &on_cancel and "
+                        "suspend the task with this as its wait");
   }
 
   void await_resume() { task_->throw_if_cancelled(); }
 
 private:
   // Hop 2: the due timer runs from the ready queue and schedules the task's next step, which
-  // runs in the following iteration.
+  // runs in the following iteration. It reads only this awaiter, not the task: with many sleepers
+  // the task's memory is cold here, and the step will fetch it soon enough.
   static void on_timer(detail::TimerNode* node) {
-    static_cast<SleepAwaiter*>(node)->task_->wake();
+    auto* self = static_cast<SleepAwaiter*>(node);
+    self->loop_->schedule(self->task_->next_step());
   }
 
   static bool on_cancel(Wait* wait, const std::string& message) {
@@ -75,6 +77,7 @@ private:
 
   Duration delay_;
   TaskBase* task_ = nullptr;
+  EventLoop* loop_ = nullptr;  // the task's loop, kept here so that on_timer need not read the task
 };
 // end book:sleep
 

@@ -1,27 +1,31 @@
 // aio::detail::TimerHeap: the loop's timers, earliest first.
 //
 // A binary min-heap ordered by (deadline, sequence number): two timers due at the same instant
-// fire in the order they were scheduled. The heap holds pointers to TimerNodes that live
-// elsewhere (inside a sleeping coroutine's frame, for aio::sleep; inside the call's state, for
-// call_later), and each node remembers its index in the heap, so a timer can leave the heap in
-// O(log n) when its sleep is cancelled, with no allocation and no "cancelled" tombstone left
-// behind.
+// fire in the order they were pushed. The timers themselves (TimerNodes) live elsewhere: inside a
+// sleeping coroutine's frame, for aio::sleep; inside the call's state, for call_later. A node can
+// leave the heap in O(log n) when its sleep is cancelled, with no allocation and no "cancelled"
+// tombstone left behind.
 //
-// The array is the tree: the children of the node at index i sit at 2i+1 and 2i+2, its parent
-// at (i-1)/2, and every node is due no later than its children, so the earliest timer is at 0.
+// The array is the tree: the children of the slot at index i sit at 2i+1 and 2i+2, its parent
+// at (i-1)/2, and every slot is due no later than its children, so the earliest timer is at 0.
 //
-//   push    put the new node in the last slot and let it rise   (sift_up)    O(log n)
-//   pop     take slot 0, move the last node there and let it sink (sift_down) O(log n)
-//   remove  the same from any slot; the moved node may rise or sink            O(log n)
+//   push    put the new timer in the last slot and let it rise  (sift_up)     O(log n)
+//   pop     take slot 0, move the last slot there and let it sink (sift_down) O(log n)
+//   remove  the same from any slot; the moved slot may rise or sink            O(log n)
 //
-// Each slot of the array keeps a copy of its node's deadline and sequence number, so comparing two
-// timers reads only the array. With 100,000 sleeping tasks, following a pointer into a frame for
-// every comparison would cost a cache miss per level; reading neighbouring slots costs almost
-// nothing (benchmarks/workloads.cpp, W4_timers).
+// Where the memory goes, which decides the speed with 100,000 sleeping tasks
+// (benchmarks/workloads.cpp, W4_timers):
+//   - Each slot holds a copy of its timer's deadline and sequence number, so comparing two
+//     timers reads only the array, never a node.
+//   - To remove a timer from the middle, the heap must know where its slot is. Each timer in the
+//     heap has a small id, and two tables indexed by id say which node it is and where its slot
+//     is. Every move of a slot updates its entry in the table of positions: a dense array, which
+//     stays in the cache. (Writing the position into the node instead would touch a different
+//     coroutine frame at every level of every sift, and would cost about a fifth of W4.)
 //
 // asyncio keeps a plain heapq of TimerHandles instead: a cancelled handle stays in the heap
 // until it reaches the top (or until more than half the heap is cancelled, when asyncio rebuilds
-// it). Knowing each node's index is what lets us remove at once.
+// it). Knowing where each timer is lets us remove it at once.
 //
 // Your exercise in this file (run it with: ctest --preset learn -R l04.ex2):
 //   l04.ex2  TimerHeap::sift_up and TimerHeap::sift_down: keep the earliest timer at the top
@@ -33,120 +37,158 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace aio::detail {
 
-/// One timer on the heap. The owner keeps it alive until it fires or leaves the heap.
+/// One timer. Its owner keeps it alive until it fires or leaves the heap.
 struct TimerNode {
-  static constexpr std::size_t not_in_heap = static_cast<std::size_t>(-1);
+  static constexpr std::uint32_t no_id = UINT32_MAX;
 
-  Duration when{0};                    // due at this time, on the loop's clock
-  std::uint64_t sequence = 0;          // order of scheduling: breaks ties between equal deadlines
-  std::size_t heap_index = not_in_heap;
   void (*fire)(TimerNode*) = nullptr;  // called from the ready queue once the timer is due
-
-  bool in_heap() const noexcept { return heap_index != not_in_heap; }
+  std::uint32_t id = no_id;  // its entry in the heap's tables, given by the latest push; the heap
+                             // does not clear it when the timer leaves (see contains())
 };
 
 class TimerHeap {
 public:
   TimerHeap() = default;
-  // The nodes point back into the heap by index; copies would lie to them.
+  // The nodes hold ids into this heap's tables; a copy would lie to them.
   TimerHeap(const TimerHeap&) = delete;
   TimerHeap& operator=(const TimerHeap&) = delete;
 
-  bool empty() const noexcept { return nodes_.empty(); }
-  std::size_t size() const noexcept { return nodes_.size(); }
+  bool empty() const noexcept { return slots_.empty(); }
+  std::size_t size() const noexcept { return slots_.size(); }
   /// The earliest timer; the heap must not be empty.
-  TimerNode* top() const noexcept { return nodes_.front().node; }
-  /// When the earliest timer is due, read from the array rather than from the node.
-  Duration top_when() const noexcept { return nodes_.front().when; }
+  TimerNode* top() const noexcept { return nodes_[slots_.front().id]; }
+  /// When the earliest timer is due; the heap must not be empty.
+  Duration top_when() const noexcept { return slots_.front().when; }
 
-  /// Adds `node`, due at node->when (ties broken by node->sequence).
-  void push(TimerNode* node) {
-    nodes_.push_back({node->when, node->sequence, node});  // may throw (no memory): nothing changed
-    node->heap_index = nodes_.size() - 1;
+  /// True while `node` is in the heap. A node that left keeps its old id, which is either free
+  /// or given to another node by now: the table says which. (Clearing the id when a timer is
+  /// popped would write to the node, likely a cold cache line, on the loop's hottest path.)
+  bool contains(const TimerNode& node) const noexcept {
+    return node.id < nodes_.size() && nodes_[node.id] == &node;
+  }
+
+  /// Adds `node`, due at `when`. Timers due at the same time leave in the order they came.
+  void push(TimerNode* node, Duration when) {
+    const std::uint32_t id = take_id(node);  // may throw (no memory): nothing changed
     try {
-      sift_up(node->heap_index);
+      slots_.push_back({when, next_sequence_, id});
+      positions_[id] = static_cast<std::uint32_t>(slots_.size() - 1);
+      sift_up(slots_.size() - 1);
     } catch (...) {
-      // sift_up cannot fail once written; while it is still an exercise stub it throws, and
-      // the heap must not keep a pointer to a timer whose owner is about to give up on it.
-      nodes_.pop_back();
-      node->heap_index = TimerNode::not_in_heap;
+      // Out of memory, or sift_up is still an exercise stub (which throws before moving
+      // anything): the heap must not keep a timer whose owner is about to give up on it.
+      if (!slots_.empty() && slots_.back().id == id) slots_.pop_back();
+      release_id(id);
       throw;
     }
+    ++next_sequence_;
   }
 
   /// Takes the earliest timer out of the heap and returns it; the heap must not be empty.
-  TimerNode* pop() {
-    TimerNode* first = nodes_.front().node;
-    remove(first);
+  TimerNode* pop() noexcept {
+    TimerNode* first = top();
+    remove_slot(0);  // not remove(first): that would read the node, likely not in the cache
     return first;
   }
 
+  /// Takes `node` out of the heap, wherever it is; it must be in it (contains(node)).
+  void remove(TimerNode* node) noexcept { remove_slot(positions_[node->id]); }
+
   // book:heap-remove
-  /// Takes `node` out of the heap, wherever it is; it must be in it.
-  void remove(TimerNode* node) {
-    const std::size_t at = node->heap_index;
-    const Slot last = nodes_.back();
-    nodes_.pop_back();
-    node->heap_index = TimerNode::not_in_heap;
-    if (last.node == node) return;  // it was the last slot: nothing to fill
-    place(last, at);                // fill the hole with the last node: it may belong higher or lower
+  /// Takes the timer in slot `at` out of the heap.
+  void remove_slot(std::size_t at) noexcept {
+    release_id(slots_[at].id);
+    const Slot last = slots_.back();
+    slots_.pop_back();
+    if (at == slots_.size()) return;  // it was the last slot: nothing to fill
+    place(last, at);                  // fill the hole with the last slot: it may belong higher or lower
     sift_down(at);
-    sift_up(last.node->heap_index);
+    sift_up(positions_[last.id]);
   }
   // end book:heap-remove
 
   /// Empties the heap, calling `each(node)` for every node still in it (in no particular order).
-  /// For the loop's destructor: it touches nothing but the array, so it can never throw.
+  /// For the loop's destructor: it touches nothing but the tables, so it can never throw.
   template <class F>
   void clear(F each) noexcept {
-    for (const Slot& slot : nodes_) {
-      slot.node->heap_index = TimerNode::not_in_heap;
-      each(slot.node);
+    for (const Slot& slot : slots_) {
+      TimerNode* node = nodes_[slot.id];
+      release_id(slot.id);
+      each(node);
     }
-    nodes_.clear();
+    slots_.clear();
   }
 
 private:
-  /// A slot of the array: the node and a copy of its sort key.
+  /// A slot of the array: a timer's id and a copy of its sort key.
   struct Slot {
     Duration when;
     std::uint64_t sequence;
-    TimerNode* node;
+    std::uint32_t id;
   };
 
-  /// The heap's order: the earlier deadline first, and for equal deadlines the earlier call.
+  /// The heap's order: the earlier deadline first, and for equal deadlines the earlier push.
   static bool earlier(const Slot& a, const Slot& b) noexcept {
     return a.when < b.when || (a.when == b.when && a.sequence < b.sequence);
   }
 
+  /// Writes `slot` at index `at`, and records where its timer now is.
   void place(const Slot& slot, std::size_t at) noexcept {
-    nodes_[at] = slot;
-    slot.node->heap_index = at;
+    slots_[at] = slot;
+    positions_[slot.id] = static_cast<std::uint32_t>(at);
   }
 
   // book:sift
-  /// The node at `at` may be earlier than its parent: move it up until it is not. Parents move
+  /// The slot at `at` may be earlier than its parent: move it up until it is not. Parents move
   /// down into the hole it leaves, so each step is one write instead of a swap.
   void sift_up([[maybe_unused]] std::size_t at) {
-    AIO_TODO("l04.ex2", "while the node at `at` is earlier() than its parent at (at - 1) / 2, move "
-                        "the parent down into its slot and go up; then place() the node where it "
+    AIO_TODO("l04.ex2", "while the slot at `at` is earlier() than its parent at (at - 1) / 2, move "
+                        "the parent down into its place and go up; then place() the slot where it "
                         "stopped");
   }
 
-  /// The node at `at` may be later than one of its children: move it down, each time below the
+  /// The slot at `at` may be later than one of its children: move it down, each time below the
   /// earlier of its two children, until it is earlier than both.
   void sift_down([[maybe_unused]] std::size_t at) {
     AIO_TODO("l04.ex2", "while a child (2 * at + 1 or 2 * at + 2) exists, pick the earlier() of "
-                        "the two; if it is earlier than the node, move it up into the node's slot "
-                        "and go down; then place() the node");
+                        "the two; if it is earlier than the slot, move it up into the slot's place "
+                        "and go down; then place() the slot");
   }
   // end book:sift
 
-  std::vector<Slot> nodes_;
+  // Ids are recycled. A free id's entry in positions_ holds the next free id (a free list kept
+  // inside the table), so giving an id back never allocates, and remove() cannot fail.
+  std::uint32_t take_id(TimerNode* node) {
+    std::uint32_t id = free_id_;
+    if (id != TimerNode::no_id) {
+      free_id_ = positions_[id];
+    } else {
+      if (nodes_.size() >= TimerNode::no_id) throw std::length_error("aio: too many timers");
+      id = static_cast<std::uint32_t>(nodes_.size());
+      positions_.resize(nodes_.size() + 1);
+      nodes_.push_back(nullptr);
+    }
+    nodes_[id] = node;
+    node->id = id;
+    return id;
+  }
+
+  void release_id(std::uint32_t id) noexcept {
+    nodes_[id] = nullptr;
+    positions_[id] = free_id_;
+    free_id_ = id;
+  }
+
+  std::vector<Slot> slots_;                // the heap itself
+  std::vector<TimerNode*> nodes_;          // by id: the node
+  std::vector<std::uint32_t> positions_;   // by id: the index of its slot (or the next free id)
+  std::uint32_t free_id_ = TimerNode::no_id;
+  std::uint64_t next_sequence_ = 0;
 };
 
 }  // namespace aio::detail

@@ -31,6 +31,8 @@
 // finishes, through the ready queue, exactly as in asyncio, whose gather learns about each child
 // in a done callback (one call_soon) and then wakes the awaiting task through its outer future
 // (a second call_soon). Keeping both hops makes aio programs print their lines in CPython's order.
+// What aio does differently is invisible: it counts each child at once, when the child finishes
+// and its memory is still in the cache, and delays only the completion (see "The hops" below).
 // A gather of nothing completes at once without suspending.
 //
 // Awaiting: co_await the object that gather() returns straight away. The children start when
@@ -102,9 +104,10 @@ struct RetrieveWhenDone : DoneListener {
 ///
 /// States:
 ///   not awaited  waiter_ is null; nothing listens to the children yet
-///   waiting      waiter_ is suspended here; each child has a listener (or, if it was already
-///                done, a callback in the ready queue)
-///   settled      settled_: the waiter's next step is in the ready queue; error_ says how it ends
+///   waiting      waiter_ is suspended here; each child still running has a listener
+///   settled      settled_: the outcome is decided (error_ says how it ends) and completion is
+///                in the ready queue (hop 1); no child is counted any more
+///   completed    completed_: the waiter's next step is in the ready queue (hop 2)
 class GatherCore : private Wait {
 public:
   /// One child: the listener the child's task calls when it finishes.
@@ -134,9 +137,11 @@ public:
     for (Child& child : children_) {
       child.gather = this;
       child.on_done = &on_child_finished;
+    }
+    for (Child& child : children_) {
+      if (settled_) break;  // a child that had already failed decided it; fail_fast saw to the rest
       if (child.task->done()) {
-        // asyncio's add_done_callback on a finished future: the callback is call_soon-ed at once.
-        waiter.loop().schedule({&run_child_callback, &child});
+        count(child);  // it finished before the gather was awaited: count it now
       } else {
         child.task->add_done_listener(child);
       }
@@ -151,29 +156,31 @@ public:
   }
 
 private:
-  // Hop 1. Called synchronously inside the child's completion: only schedules the callback that
-  // does the bookkeeping (asyncio's _done_callback, run by call_soon).
-  static void on_child_finished(DoneListener* listener, TaskBase& task) {
+  // The hops. asyncio's gather learns of a finished child in a done callback, which runs one
+  // iteration after the child finished (hop 1); when that callback settles the gather, it
+  // completes the outer future, whose own callback wakes the awaiting task (hop 2). Only the
+  // hops to the awaiting task can be seen from outside, so aio keeps those two and drops the
+  // rest: each child is counted synchronously, inside its own completion, while its memory is
+  // still in the cache; settle() then schedules hop 1 (complete), and complete() hop 2.
+  static void on_child_finished(DoneListener* listener, TaskBase&) {
     auto& child = static_cast<Child&>(*listener);
-    if (child.gather->settled_) {
-      // The waiter's next step is already queued; a callback queued now would run after it, when
-      // this gather may be gone. Nobody will read this child's exception, so retrieve it here.
-      (void)task.error();
-      return;
-    }
-    task.loop().schedule({&run_child_callback, &child});
+    child.gather->count(child);
   }
 
-  static void run_child_callback(void* arg) {
-    auto& child = *static_cast<Child*>(arg);
-    GatherCore& gather = *child.gather;
+  void count(Child& child) noexcept {
     try {
-      gather.child_done(child);
+      child_done(child);
     } catch (...) {
       // A failure inside the gather itself (an exercise not written yet, an allocation) must
-      // reach the awaiting task, not vanish into the loop's handler and leave the task waiting.
-      if (!gather.settled_) gather.settle(std::current_exception());
+      // reach the awaiting task, not escape into the child's completion.
+      if (!settled_) settle(std::current_exception());
     }
+  }
+
+  static void complete(void* gather) {
+    auto& self = *static_cast<GatherCore*>(gather);
+    self.completed_ = true;
+    self.waiter_->wake();
   }
 
   static bool on_cancel(Wait* wait, const std::string& message) {
@@ -181,13 +188,13 @@ private:
     try {
       return gather.forward_cancel(message);
     } catch (...) {
-      if (gather.settled_) return false;
+      if (gather.settled_) return false;  // the waiter will be told about its cancellation itself
       gather.settle(std::current_exception());  // as above: the error reaches the awaiting task
       return true;
     }
   }
 
-  /// Hop 1 done: one iteration after `child` finished (asyncio's _done_callback).
+  /// Counts `child`, which has just finished (asyncio's _done_callback, without its hop).
   void child_done([[maybe_unused]] Child& child) {
     AIO_TODO("l06.ex1", "count the child as finished and read its error() (that marks it retrieved); "
                         "if the gather is already settled, stop there; a failure without "
@@ -197,27 +204,31 @@ private:
 
   /// The first failure settles the gather. The other children are not cancelled: they keep
   /// running, and nobody will look at their exceptions, so they are marked retrieved when they
-  /// finish.
+  /// finish (or now, for a child that finished before the gather was awaited and was not counted
+  /// yet).
   void fail_fast([[maybe_unused]] std::exception_ptr error) {
     AIO_TODO("l06.ex2", "do not cancel the children still running: take your listener off each "
-                        "one and attach a RetrieveWhenDone instead, then settle() with the error");
+                        "one and attach a RetrieveWhenDone instead; read error() of those already "
+                        "done (nobody else will); then settle() with the error");
   }
 
   /// The awaiting task is being cancelled: cancel every child instead (asyncio's
   /// _GatheringFuture.cancel). True if at least one child took the request; the waiter then
-  /// wakes when the gather settles, with CancelledError. False if it is too late or no child
-  /// could be cancelled: the task then delivers the cancellation itself at its next step.
+  /// wakes when the gather completes, with its outcome (CancelledError, unless a failure
+  /// settled it first). False if it is too late (completed) or no child could be cancelled: the
+  /// task then delivers the cancellation itself at its next step.
   bool forward_cancel([[maybe_unused]] const std::string& message) {
-    AIO_TODO("l06.ex5", "too late once settled; else cancel every child with the message, and if "
+    AIO_TODO("l06.ex5", "too late once completed_; else cancel every child with the message, and if "
                         "any accepted, remember the request (cancel_requested_, cancel_message_) "
                         "and say so");
   }
 
-  /// Hop 2: the waiter runs in the next iteration.
+  /// Decides how the gather ends; the waiter runs two iterations later (hop 1: complete, which
+  /// schedules hop 2: the waiter's next step).
   void settle(std::exception_ptr error) {
     settled_ = true;
     error_ = std::move(error);
-    waiter_->wake();
+    waiter_->loop().schedule({&complete, this});
   }
 
   /// How a gather whose children have all finished ends: with CancelledError if the waiter's
@@ -241,6 +252,7 @@ private:
   [[maybe_unused]] std::size_t finished_ = 0;
   [[maybe_unused]] bool return_exceptions_;
   bool settled_ = false;
+  bool completed_ = false;
   bool cancel_requested_ = false;
 };
 

@@ -54,8 +54,8 @@ public:
     // Hop 1: a timer (this awaiter is the node) that the loop moves to the ready queue once it
     // is due. Register it first: if that throws, the task is not left marked as waiting.
     fire = &on_timer;
-    EventLoop& loop = task_->loop();
-    loop.add_timer(*this, loop.time() + delay_);
+    loop_ = &task_->loop();
+    loop_->add_timer(*this, loop_->time() + delay_);
     Wait::cancel = &on_cancel;
     task_->suspend(self, this);
   }
@@ -64,9 +64,11 @@ public:
 
 private:
   // Hop 2: the due timer runs from the ready queue and schedules the task's next step, which
-  // runs in the following iteration.
+  // runs in the following iteration. It reads only this awaiter, not the task: with many sleepers
+  // the task's memory is cold here, and the step will fetch it soon enough.
   static void on_timer(detail::TimerNode* node) {
-    static_cast<SleepAwaiter*>(node)->task_->wake();
+    auto* self = static_cast<SleepAwaiter*>(node);
+    self->loop_->schedule(self->task_->next_step());
   }
 
   static bool on_cancel(Wait* wait, const std::string& message) {
@@ -78,6 +80,7 @@ private:
 
   Duration delay_;
   TaskBase* task_ = nullptr;
+  EventLoop* loop_ = nullptr;  // the task's loop, kept here so that on_timer need not read the task
 };
 // end book:sleep
 

@@ -148,7 +148,10 @@ public:
     resume_point_ = at;
     waiting_ = wait;
   }
-  void wake() { loop_->schedule({&step_entry, this}); }
+  void wake() { loop_->schedule(next_step()); }
+  /// The ready-queue entry that wake() schedules; for a waker that already knows the loop, and
+  /// would rather not read the task's memory to find it (aio/sleep.hpp).
+  detail::Callback next_step() noexcept { return {&step_entry, this}; }
   bool waiting() const noexcept { return waiting_ != nullptr; }
 
   // ---- done listeners --------------------------------------------------------------------
