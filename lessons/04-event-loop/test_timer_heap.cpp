@@ -2,8 +2,10 @@
 #include <aio/timer_heap.hpp>
 #include <aio_test/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -123,4 +125,53 @@ TEST_CASE("a timer that left the heap is not in it, even once its old id serves 
   CHECK(timers.nodes[1].id == timers.nodes[0].id);
   CHECK(heap.contains(timers.nodes[1]));
   CHECK_FALSE(heap.contains(timers.nodes[0]));
+}
+
+TEST_CASE("pop_due hands out every due timer in order, one by one or in bulk", "[l04][ex2]") {
+  // 20,000 timers on 500 distinct deadlines (many ties); 0..249 ms are due. Past the first
+  // thousand pops, pop_due sorts the rest of the due timers in one go: same order.
+  const int count = 20'000;
+  std::vector<int> deadlines;
+  for (int i = 0; i < count; ++i) deadlines.push_back(i * 7919 % 500);
+  Timers timers(deadlines);
+  TimerHeap heap;
+  timers.push_all(heap);
+
+  std::vector<std::pair<int, std::size_t>> popped;
+  heap.pop_due(249ms, [&](TimerNode* node) { popped.emplace_back(timers.when_ms[timers.number(node)], timers.number(node)); });
+
+  std::vector<std::pair<int, std::size_t>> expected;
+  for (std::size_t i = 0; i < deadlines.size(); ++i) {
+    if (deadlines[i] <= 249) expected.emplace_back(deadlines[i], i);
+  }
+  std::sort(expected.begin(), expected.end());  // by deadline, then by push order
+  CHECK(popped == expected);
+  CHECK(heap.size() == deadlines.size() - expected.size());
+  CHECK_FALSE(heap.contains(timers.nodes[expected.front().second]));
+
+  // What is left is still a heap, and every timer in it can still be found and removed.
+  heap.remove(&timers.nodes[1]);  // deadline 7919 % 500 = 419
+  const std::vector<int> rest = timers.drain_deadlines(heap);
+  CHECK(rest.size() == deadlines.size() - expected.size() - 1);
+  CHECK(std::is_sorted(rest.begin(), rest.end()));
+  CHECK(rest.front() == 250);
+}
+
+TEST_CASE("a pop_due interrupted by an exception keeps the timers it did not hand out", "[l04][ex2]") {
+  std::vector<int> deadlines;
+  for (int i = 0; i < 10'000; ++i) deadlines.push_back(i % 100);
+  Timers timers(deadlines);
+  TimerHeap heap;
+  timers.push_all(heap);
+  std::size_t handed = 0;
+  CHECK_THROWS_AS(heap.pop_due(1000ms,
+                               [&](TimerNode*) {
+                                 if (handed == 5000) throw std::bad_alloc();
+                                 ++handed;
+                               }),
+                  std::bad_alloc);
+  CHECK(heap.size() == 5000);
+  const std::vector<int> rest = timers.drain_deadlines(heap);
+  CHECK(std::is_sorted(rest.begin(), rest.end()));
+  CHECK(rest.front() == 50);
 }

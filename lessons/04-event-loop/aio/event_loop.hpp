@@ -415,10 +415,7 @@ private:
   // Step 2 of an iteration: every timer due by `now` goes to the back of the ready queue, in
   // heap order (deadline, then sequence). Its `fire` runs when the queue reaches it.
   void move_due_timers_to_ready(Duration now) {
-    while (!timers_.empty() && timers_.top_when() <= now) {
-      detail::TimerNode* due = timers_.pop();
-      ready_.push({&fire_timer, due});
-    }
+    timers_.pop_due(now, [this](detail::TimerNode* due) { ready_.push({&fire_timer, due}); });
   }
   // end book:move-due
 

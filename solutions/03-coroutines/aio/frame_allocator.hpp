@@ -1,7 +1,7 @@
 // aio::detail::FrameAllocator: recycles the memory of coroutine frames and tasks.
 //
 // A concurrent program creates and destroys coroutine frames and tasks at a high rate, in a few
-// sizes only. Each size class (multiples of 64 bytes, up to 1 KiB) keeps the blocks it gets back
+// sizes only. Each size class (multiples of 16 bytes, up to 1 KiB) keeps the blocks it gets back
 // in a free list of its own thread, so most allocations are two pointer moves on memory that is
 // still in the cache, instead of a trip through malloc. Larger blocks go straight to operator new.
 //
@@ -70,8 +70,10 @@ private:
     Block* next;
   };
 
-  static constexpr std::size_t granule = 64;
-  static constexpr std::size_t classes = 16;
+  // Fine classes waste little: a 136-byte frame takes 144 bytes, not 192. With 100,000 sleeping
+  // tasks that is 5 MB less to pull through the caches (W4_timers in benchmarks/workloads.cpp).
+  static constexpr std::size_t granule = 16;
+  static constexpr std::size_t classes = 64;
   static constexpr std::size_t largest = granule * classes;
 
   static std::size_t size_class(std::size_t size) noexcept { return (size - 1) / granule; }
