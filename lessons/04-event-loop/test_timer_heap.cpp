@@ -175,3 +175,19 @@ TEST_CASE("a pop_due interrupted by an exception keeps the timers it did not han
   CHECK(std::is_sorted(rest.begin(), rest.end()));
   CHECK(rest.front() == 50);
 }
+
+TEST_CASE("a pop_due of a few timers interrupted by an exception keeps the one it failed on",
+          "[l04][ex2]") {
+  Timers timers({4, 3, 2, 1, 0});
+  TimerHeap heap;
+  timers.push_all(heap);
+  std::vector<int> handed;
+  CHECK_THROWS_AS(heap.pop_due(10ms,
+                               [&](TimerNode* node) {
+                                 if (handed.size() == 2) throw std::bad_alloc();
+                                 handed.push_back(timers.when_ms[timers.number(node)]);
+                               }),
+                  std::bad_alloc);
+  CHECK(handed == std::vector<int>{0, 1});
+  CHECK(timers.drain_deadlines(heap) == std::vector<int>{2, 3, 4});
+}

@@ -529,7 +529,7 @@ TEST_CASE("cancelling after every child finished is delivered to the awaiting ta
     co_await aio::sleep(0ms);  // the waiter starts, and creates the child
     co_await aio::sleep(0ms);  // the child starts its 1 s sleep just before ours
     co_await aio::sleep(1s);
-    // The child finished just before this step, and the gather's callback has not run yet: no
+    // The child finished just before this step, and the gather has not completed yet: no
     // child can take the cancellation, so the awaiting task is cancelled at its next step.
     stamp(log, task.cancel() ? "cancel accepted" : "cancel refused");
     co_await task;

@@ -112,7 +112,8 @@ public:
         pop_due_in_bulk(now, each);
         return;
       }
-      each(pop());
+      each(top());  // first: should it throw, the timer stays in the heap
+      pop();
     }
   }
   // end book:pop-due
@@ -215,7 +216,7 @@ private:
   }
 
   // Ids are recycled. A free id's entry in positions_ holds the next free id (a free list kept
-  // inside the table), so giving an id back never allocates, and remove() cannot fail.
+  // inside the table), so giving an id back never allocates.
   std::uint32_t take_id(TimerNode* node) {
     std::uint32_t id = free_id_;
     if (id != TimerNode::no_id) {

@@ -100,7 +100,7 @@ struct RetrieveWhenDone : DoneListener {
 ///   not awaited  waiter_ is null; nothing listens to the children yet
 ///   waiting      waiter_ is suspended here; each child still running has a listener
 ///   settled      settled_: the outcome is decided (error_ says how it ends) and completion is
-///                in the ready queue (hop 1); no child is counted any more
+///                in the ready queue (hop 1); children that finish later change nothing
 ///   completed    completed_: the waiter's next step is in the ready queue (hop 2)
 class GatherCore : private Wait {
 public:
@@ -170,7 +170,8 @@ private:
       child_done(child);
     } catch (...) {
       // A failure inside the gather itself (an exercise not written yet, an allocation) must
-      // reach the awaiting task, not escape into the child's completion.
+      // reach the awaiting task, not escape into the child's completion. (Should settle() itself
+      // run out of memory here, the program ends: a task's completion cannot fail halfway.)
       if (!settled_) settle(std::current_exception());
     }
   }
