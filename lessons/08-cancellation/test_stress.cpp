@@ -41,6 +41,7 @@
 #include <aio/timeout.hpp>
 #include <aio/wait_for.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/stress.hpp>
 
 #if __has_include(<aio/gather.hpp>)
 #include <aio/gather.hpp>
@@ -62,26 +63,16 @@ using namespace std::chrono_literals;
 
 namespace stress {
 
-/// SplitMix64: the same numbers with every compiler and standard library (the distributions of
-/// <random> are not specified exactly, so they may differ between libstdc++ and libc++).
-class Random {
-public:
-  explicit Random(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  /// 0 <= n < bound.
-  int below(int bound) { return static_cast<int>(next() % static_cast<std::uint64_t>(bound)); }
-  bool percent(int chance) { return below(100) < chance; }
-  /// 0, or 1 to 100 ms in whole milliseconds (so that deadlines often coincide).
-  aio::Duration delay() { return percent(15) ? aio::Duration{0} : std::chrono::milliseconds(1 + below(100)); }
-
-private:
-  std::uint64_t state_;
-};
+// The pieces lesson 11's stress test shares with this one (support/aio_test/stress.hpp).
+using aio_test::stress::check_no_frame_left;
+using aio_test::stress::check_task_end;
+using aio_test::stress::FrameToken;
+using aio_test::stress::pick_recent;
+using aio_test::stress::pick_weighted;
+using aio_test::stress::report;
+using aio_test::stress::Run;
+using aio_test::stress::TaskGuard;
+using aio_test::stress::TaskRecord;
 
 /// How a task treats CancelledError.
 enum class Behaviour {
@@ -112,19 +103,10 @@ struct Step {
   aio::Duration limit{};  // the timeout of the timeout and wait_for steps
 };
 
-struct World;
-
-/// One task of the run and what the checks need to know about it. Lives in a std::deque, so
-/// its address (the DoneListener) never moves.
-struct Record : aio::DoneListener {
-  World* world = nullptr;
-  int id = 0;
+/// One task of the run: what every stress test records (TaskRecord), and how this one's script
+/// met cancellations and timeouts.
+struct Record : TaskRecord {
   Behaviour behaviour = Behaviour::plain;
-  aio::Task<int> task;
-  int ends = 0;
-  bool started = false;  // the guard in its frame was built
-  bool cleaned = false;  // ... and destroyed
-  bool alive = false;    // between the two
   int deliveries = 0;    // CancelledErrors its script saw
   int uncancels = 0;     // requests it withdrew itself
   int timeouts = 0;      // TimeoutErrors its script saw
@@ -138,67 +120,13 @@ struct Leaf {
   bool ended = false;
 };
 
-struct World {
-  explicit World(std::uint64_t seed) : random(seed) {}
-  Random random;
+/// The run: what every stress test keeps (Run), with this one's tasks, leaves and shields.
+struct World : Run {
+  using Run::Run;
   std::deque<Record> records;
   std::deque<Leaf> leaves;
   std::vector<aio::Task<int>> shielded;  // tasks the driver awaited through a shield; they must return
   long long timeouts = 0;                // TimeoutErrors seen, by scripts and by the driver
-  std::vector<std::string> problems;
-  long long operations = 0;  // driver operations plus script steps
-  long long frames = 0;      // FrameTokens alive: one in each coroutine frame that was made
-  std::uint64_t trace = 1469598103934665603ULL;  // FNV-1a of every task's end
-
-  void note(std::uint64_t value) {
-    for (int i = 0; i < 8; ++i) {
-      trace ^= (value >> (8 * i)) & 0xff;
-      trace *= 1099511628211ULL;
-    }
-  }
-  void problem(std::string what) {
-    if (problems.size() < 20) problems.push_back(std::move(what));
-  }
-};
-
-/// Passed by value into every task's coroutine: the copy in the frame dies with the frame.
-class FrameToken {
-public:
-  explicit FrameToken(World* world) : world_(world) { ++world_->frames; }
-  FrameToken(const FrameToken& other) : world_(other.world_) { ++world_->frames; }
-  FrameToken& operator=(const FrameToken&) = delete;
-  ~FrameToken() { --world_->frames; }
-
-private:
-  World* world_;
-};
-
-/// Lives in the task's frame from its first line to its end: the "cleanup" that must run.
-class Guard {
-public:
-  explicit Guard(Record* record) : record_(record), magic_(kMagic) {
-    record_->started = true;
-    record_->alive = true;
-  }
-  Guard(const Guard&) = delete;
-  Guard& operator=(const Guard&) = delete;
-  ~Guard() {
-    if (!record_->alive) record_->world->problem("task " + std::to_string(record_->id) + " cleaned up twice");
-    record_->alive = false;
-    record_->cleaned = true;
-    magic_ = 0;
-  }
-  /// Called after every co_await: a coroutine resumed after its frame was destroyed fails here.
-  void check_alive() const {
-    if (magic_ != kMagic || !record_->alive) {
-      record_->world->problem("task " + std::to_string(record_->id) + " resumed after its frame died");
-    }
-  }
-
-private:
-  static constexpr std::uint64_t kMagic = 0x5ca1ab1e0ddba11ULL;
-  Record* record_;
-  std::uint64_t magic_;
 };
 
 /// Lives in a leaf's frame: the leaf started, and its cleanup ran.
@@ -404,7 +332,7 @@ aio::Coro<void> perform(World* world, int id, Step step) {
 
 aio::Coro<int> body(World* world, int id, [[maybe_unused]] FrameToken token, std::vector<Step> steps) {
   Record* record = &world->records[static_cast<std::size_t>(id)];
-  Guard guard(record);
+  TaskGuard guard(record);
   aio::TaskBase& me = *aio::current_task();
   bool ignored = false;
   for (const Step& step : steps) {
@@ -438,23 +366,15 @@ aio::Coro<int> body(World* world, int id, [[maybe_unused]] FrameToken token, std
   co_return id;
 }
 
-void on_task_done(aio::DoneListener* listener, aio::TaskBase& task) {
-  auto* record = static_cast<Record*>(listener);
-  ++record->ends;
-  record->world->note(static_cast<std::uint64_t>(record->id) * 4 + static_cast<std::uint64_t>(task.state()));
-  record->world->note(static_cast<std::uint64_t>(task.loop().time().count()));
-}
-
 Record& spawn(World& world, Behaviour behaviour) {
   const int id = static_cast<int>(world.records.size());
   Record& record = world.records.emplace_back();
-  record.world = &world;
+  record.run = &world;
   record.id = id;
   record.behaviour = behaviour;
   std::vector<Step> steps = make_script(world, behaviour, id);
   record.task = aio::create_task(body(&world, id, FrameToken(&world), std::move(steps)));
-  record.on_done = &on_task_done;
-  record.task.base().add_done_listener(record);
+  record.watch();
   return record;
 }
 
@@ -465,16 +385,7 @@ constexpr std::array<int, static_cast<std::size_t>(Op::count)> kWeights = {30, 3
 struct Driver {
   World* world;
 
-  Op pick() {
-    int total = 0;
-    for (int weight : kWeights) total += weight;
-    int roll = world->random.below(total);
-    for (std::size_t op = 0; op < kWeights.size(); ++op) {
-      if (roll < kWeights[op]) return static_cast<Op>(op);
-      roll -= kWeights[op];
-    }
-    return Op::sleep;
-  }
+  Op pick() { return static_cast<Op>(pick_weighted(world->random, kWeights)); }
 
   Behaviour random_behaviour() { return static_cast<Behaviour>(world->random.below(4)); }
 
@@ -504,10 +415,9 @@ struct Driver {
 
   /// Mostly one of the newest tasks (the ones likely still running), sometimes any.
   Record* random_record() {
-    const int size = static_cast<int>(world->records.size());
-    if (size == 0) return nullptr;
-    const int span = world->random.percent(80) ? std::min(size, 32) : size;
-    return &world->records[static_cast<std::size_t>(size - 1 - world->random.below(span))];
+    if (world->records.empty()) return nullptr;
+    const int index = pick_recent(world->random, static_cast<int>(world->records.size()));
+    return &world->records[static_cast<std::size_t>(index)];
   }
 
   aio::Coro<void> perform(Op op) {
@@ -601,11 +511,7 @@ Outcome run_one(std::uint64_t seed, int operations) {
 
   for (const Record& record : world.records) {
     const std::string who = "seed " + std::to_string(seed) + ", task " + std::to_string(record.id);
-    if (record.ends != 1) world.problem(who + " ended " + std::to_string(record.ends) + " times");
-    if (!record.task.done()) world.problem(who + " is not done");
-    if (record.started != record.cleaned) world.problem(who + " started but never cleaned up");
-    if (record.alive) world.problem(who + " still has its guard alive");
-    if (!record.started && !record.task.cancelled()) world.problem(who + " never ran, yet was not cancelled");
+    check_task_end(record, who);
     if (record.task.done() && !record.task.cancelled() && record.task.exception()) {
       world.problem(who + " failed with an exception other than CancelledError");
     }
@@ -634,11 +540,8 @@ Outcome run_one(std::uint64_t seed, int operations) {
                         world.leaves.size()};
   world.records.clear();  // drops the last handles: every task and frame must go now
   world.shielded.clear();
-  if (world.frames != 0) world.problem("seed " + std::to_string(seed) + ": " + std::to_string(world.frames) + " frames leaked");
-
-  INFO("seed " << seed);
-  for (const std::string& problem : world.problems) FAIL_CHECK(problem);
-  CHECK(world.problems.empty());
+  check_no_frame_left(world, seed);
+  report(world, seed);
   return outcome;
 }
 

@@ -38,6 +38,7 @@
 #include <aio/task.hpp>
 #include <aio/task_group.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/stress.hpp>
 
 #include <algorithm>
 #include <array>
@@ -56,24 +57,16 @@ using namespace std::chrono_literals;
 
 namespace group_stress {
 
-/// SplitMix64: the same numbers with every compiler and standard library.
-class Random {
-public:
-  explicit Random(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int bound) { return static_cast<int>(next() % static_cast<std::uint64_t>(bound)); }
-  bool percent(int chance) { return below(100) < chance; }
-  /// 0, or 1 to 100 ms in whole milliseconds (so that deadlines often coincide).
-  aio::Duration delay() { return percent(15) ? aio::Duration{0} : std::chrono::milliseconds(1 + below(100)); }
-
-private:
-  std::uint64_t state_;
-};
+// The pieces this test shares with lesson 08's stress test (support/aio_test/stress.hpp).
+using aio_test::stress::check_no_frame_left;
+using aio_test::stress::check_task_end;
+using aio_test::stress::FrameToken;
+using aio_test::stress::pick_recent;
+using aio_test::stress::pick_weighted;
+using aio_test::stress::report;
+using aio_test::stress::Run;
+using aio_test::stress::TaskGuard;
+using aio_test::stress::TaskRecord;
 
 /// How a worker treats CancelledError.
 enum class Behaviour {
@@ -94,97 +87,29 @@ struct Step {
 /// What a group's body does after it has started its first children.
 enum class BodyStep { sleep, yield, spawn, await_child, fail };
 
-struct World;
-
-/// One task of the run and what the checks need to know about it. Lives in a std::deque, so its
-/// address (the DoneListener) never moves.
-struct Record : aio::DoneListener {
-  World* world = nullptr;
-  int id = 0;
+/// One task of the run: what every stress test records (TaskRecord), and where this one stands
+/// in the run's task groups.
+struct Record : TaskRecord {
   bool runner = false;
   bool lone = false;  // a worker outside any group
   int owner = -1;  // for a child: the task that runs its group's scope
-  aio::Task<int> task;
-  int ends = 0;
-  bool started = false;  // the guard in its frame was built
-  bool cleaned = false;  // ... and destroyed
-  bool alive = false;    // between the two
   int outside_requests = 0;  // cancel() calls on it that took effect, by the driver or a worker
   // For a task that runs a scope: the scope's children, and whether its body threw.
   std::vector<int> children;
   bool body_threw = false;
 };
 
-struct World {
-  explicit World(std::uint64_t seed) : random(seed) {}
-  Random random;
+/// The run: what every stress test keeps (Run), with this one's tasks and scope counts.
+struct World : Run {
+  using Run::Run;
   std::deque<Record> records;
-  std::vector<std::string> problems;
-  long long operations = 0;
-  long long frames = 0;
   long long scopes = 0;          // task group scopes that ended
   long long group_errors = 0;    // ... with an ExceptionGroup
   long long refused = 0;         // create_task calls refused with InvalidStateError
   bool closing = false;          // the driver is done: aio::run's epilogue cancels what is left
-  std::uint64_t trace = 1469598103934665603ULL;  // FNV-1a of every task's end
 
-  void note(std::uint64_t value) {
-    for (int i = 0; i < 8; ++i) {
-      trace ^= (value >> (8 * i)) & 0xff;
-      trace *= 1099511628211ULL;
-    }
-  }
-  void problem(std::string what) {
-    if (problems.size() < 20) problems.push_back(std::move(what));
-  }
   Record& record(int id) { return records[static_cast<std::size_t>(id)]; }
 };
-
-/// Passed by value into every task's coroutine: the copy in the frame dies with the frame.
-class FrameToken {
-public:
-  explicit FrameToken(World* world) : world_(world) { ++world_->frames; }
-  FrameToken(const FrameToken& other) : world_(other.world_) { ++world_->frames; }
-  FrameToken& operator=(const FrameToken&) = delete;
-  ~FrameToken() { --world_->frames; }
-
-private:
-  World* world_;
-};
-
-/// Lives in the task's frame from its first line to its end: the "cleanup" that must run.
-class Guard {
-public:
-  explicit Guard(Record* record) : record_(record), magic_(kMagic) {
-    record_->started = true;
-    record_->alive = true;
-  }
-  Guard(const Guard&) = delete;
-  Guard& operator=(const Guard&) = delete;
-  ~Guard() {
-    if (!record_->alive) record_->world->problem("task " + std::to_string(record_->id) + " cleaned up twice");
-    record_->alive = false;
-    record_->cleaned = true;
-    magic_ = 0;
-  }
-  void check_alive() const {
-    if (magic_ != kMagic || !record_->alive) {
-      record_->world->problem("task " + std::to_string(record_->id) + " resumed after its frame died");
-    }
-  }
-
-private:
-  static constexpr std::uint64_t kMagic = 0x5ca1ab1e0ddba11ULL;
-  Record* record_;
-  std::uint64_t magic_;
-};
-
-void on_task_done(aio::DoneListener* listener, aio::TaskBase& task) {
-  auto* record = static_cast<Record*>(listener);
-  ++record->ends;
-  record->world->note(static_cast<std::uint64_t>(record->id) * 4 + static_cast<std::uint64_t>(task.state()));
-  record->world->note(static_cast<std::uint64_t>(task.loop().time().count()));
-}
 
 /// A cancel() by the driver or a worker: counted when it takes effect.
 void cancel(Record& target, const std::string& message) {
@@ -194,15 +119,10 @@ void cancel(Record& target, const std::string& message) {
 Record& new_record(World& world, bool runner) {
   const int id = static_cast<int>(world.records.size());
   Record& record = world.records.emplace_back();
-  record.world = &world;
+  record.run = &world;
   record.id = id;
   record.runner = runner;
   return record;
-}
-
-void watch(Record& record) {
-  record.on_done = &on_task_done;
-  record.task.base().add_done_listener(record);
 }
 
 aio::Coro<int> worker(World* world, int id, FrameToken token, Behaviour behaviour, std::vector<Step> steps,
@@ -253,14 +173,14 @@ Record& spawn_worker(World& world, std::optional<aio::TaskGroup> group, int owne
   if (!in_group) {
     record.lone = true;
     record.task = aio::create_task(std::move(body));
-    watch(record);
+    record.watch();
     return record;
   }
   const std::string before = group->describe();
   const bool open = before.find("cancelling") == std::string::npos && before.find("finished") == std::string::npos;
   try {
     record.task = group->create_task(std::move(body));
-    watch(record);
+    record.watch();
     world.record(owner).children.push_back(record.id);
     if (!open) world.problem("create_task succeeded on " + before);
   } catch (const aio::InvalidStateError& error) {
@@ -418,7 +338,7 @@ aio::Coro<void> perform(World* world, int id, Step step, std::optional<aio::Task
 aio::Coro<int> worker(World* world, int id, [[maybe_unused]] FrameToken token, Behaviour behaviour,
                       std::vector<Step> steps, std::optional<aio::TaskGroup> group) {
   Record* record = &world->record(id);
-  Guard guard(record);
+  TaskGuard guard(record);
   bool ignored = false;
   for (const Step& step : steps) {
     ++world->operations;
@@ -450,7 +370,7 @@ aio::Coro<int> worker(World* world, int id, [[maybe_unused]] FrameToken token, B
 }
 
 aio::Coro<int> runner(World* world, int id, [[maybe_unused]] FrameToken token) {
-  Guard guard(&world->record(id));
+  TaskGuard guard(&world->record(id));
   std::exception_ptr outcome = co_await run_checked_scope(world, id);
   guard.check_alive();
   // A CancelledError goes on (the runner ends cancelled); an ExceptionGroup has been checked,
@@ -462,7 +382,7 @@ aio::Coro<int> runner(World* world, int id, [[maybe_unused]] FrameToken token) {
 Record& spawn_runner(World& world) {
   Record& record = new_record(world, true);
   record.task = aio::create_task(runner(&world, record.id, FrameToken(&world)));
-  watch(record);
+  record.watch();
   return record;
 }
 
@@ -473,24 +393,13 @@ constexpr std::array<int, static_cast<std::size_t>(Op::count)> kWeights = {22, 8
 struct Driver {
   World* world;
 
-  Op pick() {
-    int total = 0;
-    for (int weight : kWeights) total += weight;
-    int roll = world->random.below(total);
-    for (std::size_t op = 0; op < kWeights.size(); ++op) {
-      if (roll < kWeights[op]) return static_cast<Op>(op);
-      roll -= kWeights[op];
-    }
-    return Op::sleep;
-  }
+  Op pick() { return static_cast<Op>(pick_weighted(world->random, kWeights)); }
 
   /// Mostly one of the newest tasks (the ones likely still running), sometimes any.
   Record* random_record() {
-    const int size = static_cast<int>(world->records.size());
-    if (size == 0) return nullptr;
-    const int span = world->random.percent(80) ? std::min(size, 32) : size;
-    Record* record = &world->records[static_cast<std::size_t>(size - 1 - world->random.below(span))];
-    return record->task.valid() ? record : nullptr;
+    if (world->records.empty()) return nullptr;
+    Record* record = &world->record(pick_recent(world->random, static_cast<int>(world->records.size())));
+    return record->task.valid() ? record : nullptr;  // a create_task that was refused
   }
 
   aio::Coro<void> perform(Op op) {
@@ -559,23 +468,13 @@ Outcome run_one(std::uint64_t seed, int operations) {
   aio::run(drive(&world, operations, seed % 2 == 1), {.virtual_clock = true});
 
   for (const Record& record : world.records) {
-    const std::string who = "seed " + std::to_string(seed) + ", task " + std::to_string(record.id);
-    if (record.ends != 1) world.problem(who + " ended " + std::to_string(record.ends) + " times");
-    if (!record.task.valid()) continue;  // refused by its group: never a task
-    if (!record.task.done()) world.problem(who + " is not done");
-    if (record.started != record.cleaned) world.problem(who + " started but never cleaned up");
-    if (record.alive) world.problem(who + " still has its guard alive");
-    if (!record.started && !record.task.cancelled()) world.problem(who + " never ran, yet was not cancelled");
+    check_task_end(record, "seed " + std::to_string(seed) + ", task " + std::to_string(record.id));
   }
   const Outcome outcome{world.trace, world.operations, world.records.size(), world.scopes, world.group_errors,
                         world.refused};
   world.records.clear();  // drops the last handles: every task and frame must go now
-  if (world.frames != 0) {
-    world.problem("seed " + std::to_string(seed) + ": " + std::to_string(world.frames) + " frames leaked");
-  }
-  INFO("seed " << seed);
-  for (const std::string& problem : world.problems) FAIL_CHECK(problem);
-  CHECK(world.problems.empty());
+  check_no_frame_left(world, seed);
+  report(world, seed);
   return outcome;
 }
 
