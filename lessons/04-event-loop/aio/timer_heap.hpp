@@ -22,7 +22,7 @@
 //     heap has a small id, and two tables indexed by id say which node it is and where its slot
 //     is. Every move of a slot updates its entry in the table of positions: a dense array, which
 //     stays in the cache. (Writing the position into the node instead would touch a different
-//     coroutine frame at every level of every sift, and would cost about a fifth of W4.)
+//     coroutine frame at every level of every sift, and costs W4 a tenth of its time or more.)
 //
 // asyncio keeps a plain heapq of TimerHandles instead: a cancelled handle stays in the heap
 // until it reaches the top (or until more than half the heap is cancelled, when asyncio rebuilds
@@ -121,19 +121,6 @@ public:
   /// Takes `node` out of the heap, wherever it is; it must be in it (contains(node)).
   void remove(TimerNode* node) { remove_slot(positions_[node->id]); }
 
-  // book:heap-remove
-  /// Takes the timer in slot `at` out of the heap.
-  void remove_slot(std::size_t at) {
-    release_id(slots_[at].id);
-    const Slot last = slots_.back();
-    slots_.pop_back();
-    if (at == slots_.size()) return;  // it was the last slot: nothing to fill
-    place(last, at);                  // fill the hole with the last slot: it may belong higher or lower
-    sift_down(at);
-    sift_up(positions_[last.id]);
-  }
-  // end book:heap-remove
-
   /// Empties the heap, calling `each(node)` for every node still in it (in no particular order).
   /// For the loop's destructor: it touches nothing but the tables, so it can never throw.
   template <class F>
@@ -167,6 +154,19 @@ private:
     slots_[at] = slot;
     positions_[slot.id] = static_cast<std::uint32_t>(at);
   }
+
+  // book:heap-remove
+  /// Takes the timer in slot `at` out of the heap.
+  void remove_slot(std::size_t at) {
+    release_id(slots_[at].id);
+    const Slot last = slots_.back();
+    slots_.pop_back();
+    if (at == slots_.size()) return;  // it was the last slot: nothing to fill
+    place(last, at);                  // fill the hole with the last slot: it may belong higher or lower
+    sift_down(at);
+    sift_up(positions_[last.id]);
+  }
+  // end book:heap-remove
 
   // book:sift
   /// The slot at `at` may be earlier than its parent: move it up until it is not. Parents move
