@@ -2,7 +2,7 @@
 #
 #   lessons/NN-topic/test_*.cpp    -> test program test_lNN; one CTest test per tag pair found in
 #                                     it: [lNN][exK] becomes the test lNN.exK (label `exercise`),
-#                                     and any other [lNN][name], such as [l08][stress], lNN.name
+#                                     and any other [lNN][name], such as [l10][stress], lNN.name
 #   lessons/NN-topic/demo*.cpp     -> program lNN_demo* (bin/ of the build folder)
 #   lessons/NN-topic/mirror*.py    -> test lNN.mirror*: the demo and its asyncio mirror print the
 #                                     same lines (tools/compare_output.py)

@@ -1,5 +1,5 @@
 // A randomized stress test of task groups: seeded, reproducible, on the virtual clock. It has the
-// shape of lesson 08's (lessons/08-cancellation/test_stress.cpp), with task groups in the mix.
+// shape of lesson 10's (lessons/10-shield/test_stress.cpp), with task groups in the mix.
 //
 // A driver coroutine performs random operations: start a "runner" (a task whose whole life is
 // one task group), start a lone worker, cancel a random task, sleep, await a random task. A
@@ -57,7 +57,7 @@ using namespace std::chrono_literals;
 
 namespace group_stress {
 
-// The pieces this test shares with lesson 08's stress test (support/aio_test/stress.hpp).
+// The pieces this test shares with lesson 10's stress test (support/aio_test/stress.hpp).
 using aio_test::stress::check_no_frame_left;
 using aio_test::stress::check_task_end;
 using aio_test::stress::FrameToken;

@@ -1,4 +1,4 @@
-// The pieces that the randomized stress tests share (lesson 08's test_stress.cpp, lesson 11's
+// The pieces that the randomized stress tests share (lesson 10's test_stress.cpp, lesson 11's
 // test_group_stress.cpp). Each test keeps its own operations, scripts and checks; these are the
 // parts that must be the same in both, so that both runs can be trusted the same way:
 //
