@@ -18,6 +18,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -72,6 +73,34 @@ aio::Coro<int> job(Log* log, aio::Duration delay, int value, aio::Duration clean
 
 std::string when(const aio::Timeout& scope) {
   return scope.when() ? aio::format_seconds(*scope.when()) : "None";
+}
+
+/// Runs `body` as a task, cancels it with the message "outside" after `delay`, and logs how
+/// the task ended.
+aio::Coro<void> cancel_from_outside(aio::Coro<void> body, aio::Duration delay, Log* log) {
+  aio::Task<void> task = aio::create_task(std::move(body));
+  co_await aio::sleep(delay);
+  task.cancel("outside");
+  try {
+    co_await task;
+  } catch (const aio::CancelledError&) {
+    log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
+  }
+}
+
+/// A 5 s job (which cleans up for `cleanup` when cancelled) inside a 1 s timeout scope; logs how
+/// the scope was left.
+aio::Coro<void> job_in_one_second_scope(Log* log, aio::Duration cleanup) {
+  aio::Timeout scope = aio::timeout(1s);
+  try {
+    co_await scope.run(job(log, 5s, 1, cleanup));
+  } catch (const aio::TimeoutError&) {
+    log->push_back(at("TimeoutError"));
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("scope let through CancelledError(" + error.message() + "), expired() = " +
+                      py(scope.expired()) + ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
+    throw;
+  }
 }
 
 }  // namespace
@@ -148,17 +177,7 @@ TEST_CASE("a cancellation from outside passes through the scope untouched, with 
       throw;
     }
   };
-  auto main = [](Log* log, auto body) -> aio::Coro<void> {
-    aio::Task<void> task = aio::create_task(body(log));
-    co_await aio::sleep(1s);
-    task.cancel("outside");
-    try {
-      co_await task;
-    } catch (const aio::CancelledError&) {
-      log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
-    }
-  };
-  aio::run(main(&log, body), {.virtual_clock = true});
+  aio::run(cancel_from_outside(body(&log), 1s, &log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 job cancelled: CancelledError(outside)",
                    "1.0 scope let through CancelledError(outside), expired() = False", "1.0 task cancelled() = True"});
 }
@@ -172,29 +191,8 @@ TEST_CASE("a cancellation from outside passes through the scope untouched, with 
 TEST_CASE("a cancellation from outside that comes with the deadline is not turned into TimeoutError",
           "[l09][ex2]") {
   Log log;
-  auto body = [](Log* log) -> aio::Coro<void> {
-    aio::Timeout scope = aio::timeout(1s);
-    try {
-      co_await scope.run(job(log, 5s, 1));
-    } catch (const aio::TimeoutError&) {
-      log->push_back(at("TimeoutError"));
-    } catch (const aio::CancelledError& error) {
-      log->push_back(at("scope let through CancelledError(" + error.message() + "), expired() = " +
-                        py(scope.expired()) + ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
-      throw;
-    }
-  };
-  auto main = [](Log* log, auto body) -> aio::Coro<void> {
-    aio::Task<void> task = aio::create_task(body(log));
-    co_await aio::sleep(1s);  // due together with the scope's deadline, and after it
-    task.cancel("outside");
-    try {
-      co_await task;
-    } catch (const aio::CancelledError&) {
-      log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
-    }
-  };
-  aio::run(main(&log, body), {.virtual_clock = true});
+  // The outside cancel is due together with the scope's deadline, and after it.
+  aio::run(cancel_from_outside(job_in_one_second_scope(&log, 0ms), 1s, &log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 job cancelled: CancelledError()",
                    "1.0 scope let through CancelledError(), expired() = True, cancelling() = 1",
                    "1.0 task cancelled() = True"});
@@ -205,29 +203,7 @@ TEST_CASE("an outside cancellation wins over a deadline that passes during its c
   // The outside cancel at 0.5 starts a 0.5 s cleanup; the deadline at 1.0 cuts it short (a
   // second CancelledError); the scope withdraws its request, one is left: not a timeout.
   Log log;
-  auto body = [](Log* log) -> aio::Coro<void> {
-    aio::Timeout scope = aio::timeout(1s);
-    try {
-      co_await scope.run(job(log, 5s, 1, 500ms));
-    } catch (const aio::TimeoutError&) {
-      log->push_back(at("TimeoutError"));
-    } catch (const aio::CancelledError& error) {
-      log->push_back(at("scope let through CancelledError(" + error.message() + "), expired() = " +
-                        py(scope.expired()) + ", cancelling() = " + std::to_string(aio::current_task()->cancelling())));
-      throw;
-    }
-  };
-  auto main = [](Log* log, auto body) -> aio::Coro<void> {
-    aio::Task<void> task = aio::create_task(body(log));
-    co_await aio::sleep(500ms);
-    task.cancel("outside");
-    try {
-      co_await task;
-    } catch (const aio::CancelledError&) {
-      log->push_back(at(std::string("task cancelled() = ") + py(task.cancelled())));
-    }
-  };
-  aio::run(main(&log, body), {.virtual_clock = true});
+  aio::run(cancel_from_outside(job_in_one_second_scope(&log, 500ms), 500ms, &log), {.virtual_clock = true});
   CHECK(log == Log{"0.5 job cancelled: CancelledError(outside)",
                    "1.0 scope let through CancelledError(), expired() = True, cancelling() = 1",
                    "1.0 task cancelled() = True"});
