@@ -8,6 +8,7 @@
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #include <chrono>
 #include <stdexcept>
@@ -15,10 +16,11 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using aio_test::Log;
+using aio_test::join;
+using aio_test::ticker;
 
 namespace {
-
-using Log = std::vector<std::string>;
 
 aio::Coro<int> after(aio::Duration delay, int value) {
   co_await aio::sleep(delay);
@@ -30,23 +32,10 @@ aio::Coro<int> fail_after(aio::Duration delay, std::string what) {
   throw std::runtime_error(what);
 }
 
-aio::Coro<void> ticker(Log* log, int count) {
-  for (int i = 0; i < count; ++i) {
-    log->push_back("tick " + std::to_string(i));
-    co_await aio::sleep(0ms);
-  }
-}
-
 aio::Coro<int> child(Log* log, int steps) {
   for (int i = 0; i < steps; ++i) co_await aio::sleep(0ms);
   log->push_back("child " + std::to_string(steps) + " ends");
   co_return steps;
-}
-
-std::string join(const Log& log) {
-  std::string text;
-  for (const auto& line : log) text += (text.empty() ? "" : " | ") + line;
-  return text;
 }
 
 std::string now() { return aio::format_seconds(aio::get_running_loop().time()); }

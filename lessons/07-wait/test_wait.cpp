@@ -8,6 +8,7 @@
 #include <aio/task.hpp>
 #include <aio/wait.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -16,10 +17,11 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using aio_test::Log;
+using aio_test::join;
+using aio_test::ticker;
 
 namespace {
-
-using Log = std::vector<std::string>;
 
 aio::Coro<int> after(aio::Duration delay, int value) {
   co_await aio::sleep(delay);
@@ -29,14 +31,6 @@ aio::Coro<int> after(aio::Duration delay, int value) {
 aio::Coro<int> fail_after(aio::Duration delay, std::string what) {
   co_await aio::sleep(delay);
   throw std::runtime_error(what);
-}
-
-// Counts loop iterations: one "tick" line per iteration.
-aio::Coro<void> ticker(Log* log, int count) {
-  for (int i = 0; i < count; ++i) {
-    log->push_back("tick " + std::to_string(i));
-    co_await aio::sleep(0ms);
-  }
 }
 
 // Ends after `steps` iterations, failing if asked to.
@@ -51,12 +45,6 @@ std::vector<int> results(const std::vector<aio::Task<int>>& tasks) {
   std::vector<int> values;
   for (const auto& task : tasks) values.push_back(task.result());
   return values;
-}
-
-std::string join(const Log& log) {
-  std::string text;
-  for (const auto& line : log) text += (text.empty() ? "" : " | ") + line;
-  return text;
 }
 
 // async def hops(mode):

@@ -13,6 +13,7 @@
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #if __has_include(<aio/gather.hpp>)
 #include <aio/gather.hpp>
@@ -27,17 +28,10 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using aio_test::Log;
+using aio_test::at;
 
 namespace {
-
-using Log = std::vector<std::string>;
-
-/// "2.0 what": the loop's time, then the event. Outside a running loop (a frame destroyed by
-/// the loop's destructor) the time is "-".
-std::string at(const std::string& what) {
-  if (aio::detail::running_loop == nullptr) return "- " + what;
-  return aio::format_seconds(aio::detail::running_loop->time()) + " " + what;
-}
 
 /// Records its release: the stand-in for a file, a lock, a connection.
 class Guard {

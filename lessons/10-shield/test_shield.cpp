@@ -14,6 +14,7 @@
 #include <aio/timeout.hpp>
 #include <aio/wait_for.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -23,32 +24,13 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using aio_test::Log;
+using aio_test::at;
+using aio_test::join;
+using aio_test::py;
+using aio_test::ticker;
 
 namespace {
-
-using Log = std::vector<std::string>;
-
-/// "2.0 what": the loop's time, then the event; "- what" outside a running loop (a report made
-/// while the loop is being destroyed).
-std::string at(const std::string& what) {
-  if (aio::detail::running_loop == nullptr) return "- " + what;
-  return aio::format_seconds(aio::detail::running_loop->time()) + " " + what;
-}
-
-std::string join(const Log& log) {
-  std::string text;
-  for (const auto& line : log) text += (text.empty() ? "" : " | ") + line;
-  return text;
-}
-
-const char* py(bool value) { return value ? "True" : "False"; }
-
-aio::Coro<void> ticker(Log* log, int count) {
-  for (int i = 0; i < count; ++i) {
-    log->push_back("tick " + std::to_string(i));
-    co_await aio::sleep(0ms);
-  }
-}
 
 /// Ends after `count` loop iterations, failing if asked to.
 aio::Coro<int> steps(Log* log, int count, bool fail = false) {

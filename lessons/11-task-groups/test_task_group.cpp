@@ -19,6 +19,7 @@
 #include <aio/task.hpp>
 #include <aio/task_group.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #include <chrono>
 #include <exception>
@@ -29,16 +30,10 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using aio_test::Log;
+using aio_test::at;
 
 namespace {
-
-using Log = std::vector<std::string>;
-
-/// "2.0 what": the loop's time, then the event.
-std::string at(const std::string& what) {
-  if (aio::detail::running_loop == nullptr) return "- " + what;
-  return aio::format_seconds(aio::detail::running_loop->time()) + " " + what;
-}
 
 /// "runtime_error: b broke", "ExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)".
 std::string describe(const std::exception_ptr& error) {
