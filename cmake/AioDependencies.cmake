@@ -11,7 +11,11 @@ include(FetchContent)
 # difference between the two majors' header names.
 add_library(aio_test_framework INTERFACE)
 target_include_directories(aio_test_framework INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/support)
-target_sources(aio_test_framework INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/support/translate_exceptions.cpp)
+target_sources(aio_test_framework INTERFACE
+  ${CMAKE_CURRENT_SOURCE_DIR}/support/translate_exceptions.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/support/watchdog.cpp)
+find_package(Threads REQUIRED)  # the watchdog's thread
+target_link_libraries(aio_test_framework INTERFACE Threads::Threads)
 
 find_package(Catch2 3 QUIET CONFIG)
 if(Catch2_FOUND)
@@ -66,3 +70,10 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(aio_warnings INTERFACE -Werror)
   endif()
 endif()
+
+# The learner's code (the exercises track, outside Release): libstdc++'s assertions turn a read
+# of an empty optional or an index past a vector's end into an error that names the line,
+# instead of garbage. They cost little in a Debug build, and nothing in the solutions' builds.
+add_library(aio_learner_checks INTERFACE)
+target_compile_definitions(aio_learner_checks INTERFACE
+  $<$<NOT:$<CONFIG:Release>>:_GLIBCXX_ASSERTIONS>)

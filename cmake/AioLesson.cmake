@@ -8,7 +8,8 @@
 #                                     same lines (tools/compare_output.py)
 #
 # On the exercises track the lesson's own folder comes first on the include path, so its stubs
-# shadow the finished headers of the same name; every other header comes from solutions/.
+# shadow the finished headers of the same name; every other header comes from solutions/. The
+# learner's code is built with the standard library's bounds checks there (aio_learner_checks).
 function(aio_lesson lesson)
   set(dir ${PROJECT_SOURCE_DIR}/lessons/${lesson})
   string(SUBSTRING ${lesson} 0 2 nn)
@@ -40,11 +41,16 @@ function(aio_lesson lesson)
     foreach(pair IN LISTS pairs)
       string(REGEX REPLACE "^\\[${tag}\\]\\[([a-z_]+[0-9]*)\\]$" "\\1" name "${pair}")
       set(labels ${tag})
+      set(timeout ${AIO_TEST_TIMEOUT})
       if(name MATCHES "^ex[0-9]+$")
         list(APPEND labels exercise)
+        set(timeout ${AIO_EXERCISE_TIMEOUT})
       endif()
+      # The watchdog (support/watchdog.cpp) names a hanging test case before CTest kills it.
+      math(EXPR watchdog "${timeout} * 2 / 3")
       add_test(NAME ${tag}.${name} COMMAND ${exe} "${pair}")
-      set_tests_properties(${tag}.${name} PROPERTIES LABELS "${labels}" TIMEOUT ${AIO_TEST_TIMEOUT})
+      set_tests_properties(${tag}.${name} PROPERTIES LABELS "${labels}" TIMEOUT ${timeout}
+        ENVIRONMENT "AIO_TEST_NAME=${tag}.${name};AIO_TEST_WATCHDOG=${watchdog}")
     endforeach()
   endif()
 
@@ -76,6 +82,7 @@ endfunction()
 function(_aio_lesson_target target lesson_dir)
   if(AIO_TRACK STREQUAL "exercises")
     target_include_directories(${target} BEFORE PRIVATE ${lesson_dir})
+    target_link_libraries(${target} PRIVATE aio_learner_checks)
   endif()
   target_link_libraries(${target} PRIVATE aio aio_warnings)
 endfunction()
