@@ -5,7 +5,8 @@
 //     AIO_TODO("l05.ex2", "resume every waiter through the ready queue");
 //
 // which compiles anywhere a statement can stand and throws aio::NotImplemented. Its message names
-// the exercise, the file to edit and the hint, so the failing test tells the learner what to do.
+// the exercise, the file to edit, a short hint that names the chapter's section to read, and the
+// command that shows the chapter's hints, so the failing test tells the learner what to do next.
 #pragma once
 
 #include <stdexcept>
@@ -30,6 +31,8 @@ private:
     text += relative_to_project(file);
     text += "\n  hint: ";
     text += hint;
+    text += "\n  more: ./learn hint ";
+    text += exercise;
     return text;
   }
   // end book:message
