@@ -6,6 +6,8 @@
 #   lessons/NN-topic/demo*.cpp     -> program lNN_demo* (bin/ of the build folder)
 #   lessons/NN-topic/mirror*.py    -> test lNN.mirror*: the demo and its asyncio mirror print the
 #                                     same lines (tools/compare_output.py)
+#   lessons/NN-topic/cpython/*.py  -> test lNN.cpython: each claim the lesson makes about CPython
+#                                     prints what it says it prints (tools/check_cpython.py)
 #
 # On the exercises track the lesson's own folder comes first on the include path, so its stubs
 # shadow the finished headers of the same name; every other header comes from solutions/. The
@@ -52,6 +54,18 @@ function(aio_lesson lesson)
       set_tests_properties(${tag}.${name} PROPERTIES LABELS "${labels}" TIMEOUT ${timeout}
         ENVIRONMENT "AIO_TEST_NAME=${tag}.${name};AIO_TEST_WATCHDOG=${watchdog}")
     endforeach()
+  endif()
+
+  file(GLOB claims CONFIGURE_DEPENDS ${dir}/cpython/*.py)
+  if(claims)
+    if(Python3_FOUND)
+      add_test(NAME ${tag}.cpython
+        COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/check_cpython.py ${claims})
+    else()
+      add_test(NAME ${tag}.cpython COMMAND sh -c "echo 'skipped: no Python 3.11 to run cpython/*.py'; exit 77")
+    endif()
+    set_tests_properties(${tag}.cpython PROPERTIES
+      LABELS "${tag};cpython" TIMEOUT ${AIO_TEST_TIMEOUT} SKIP_RETURN_CODE 77)
   endif()
 
   foreach(demo IN LISTS demos)
