@@ -267,6 +267,11 @@ TEST_CASE("a coroutine that awaits something that never completes is a DeadlockE
 }
 // end book:test-deadlock
 
+TEST_CASE("a DeadlockError names the stuck task and what it waits on", "[l04][ex3]") {
+  CHECK_THROWS_WITH(aio::run(waits_forever(), on_virtual_clock()),
+                    aio_test::contains("'Task-1': suspended where nothing has arranged to wake it"));
+}
+
 namespace {
 aio::Coro<int> stops_the_loop() {
   aio::EventLoop& loop = aio::get_running_loop();

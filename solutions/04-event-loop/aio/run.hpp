@@ -27,6 +27,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,26 @@ inline void stop_loop_next_iteration(void* loop) {
   static_cast<EventLoop*>(loop)->schedule({&stop_loop, loop});
 }
 
+/// The message of a DeadlockError: which tasks are stuck, and what each one is known to wait on.
+inline std::string describe_deadlock(EventLoop& loop, TaskBase& task) {
+  std::string text = "the event loop has nothing left to run, but the task '" + task.name() +
+                     "' has not finished: every pending task awaits something that nothing will "
+                     "ever complete. Pending tasks:";
+  for (TaskBase* pending : TaskBase::pending(loop)) {
+    text += "\n  '" + pending->name() + "': ";
+    text += pending->waiting() ? "suspended in a wait that can be cancelled"
+                               : "suspended where nothing has arranged to wake it";
+    std::size_t waiters = pending->listener_count();
+    if (pending == &task) --waiters;  // run_until_done's own listener, which stops the loop
+    if (waiters != 0) {
+      text += "; " + std::to_string(waiters) + (waiters == 1 ? " waiter awaits it" : " waiters await it");
+    }
+  }
+  text += "\nLook for an awaitable whose await_suspend never arranges a wake(), or tasks that "
+          "await each other in a circle.";
+  return text;
+}
+
 // book:run-until-done
 /// asyncio's run_until_complete: runs the loop until `task` is done and then one iteration
 /// more, in which the done callback that stops the loop runs. Throws DeadlockError if the loop
@@ -90,7 +111,7 @@ inline void run_until_done(EventLoop& loop, TaskBase& task) {
   const auto stop_when_done = std::make_unique<StopWhenDone>(task);
   loop.run_forever();  // until stop(), or until nothing is left that could ever happen
   if (task.done()) return;
-  if (!loop.has_work()) throw_deadlock();
+  if (!loop.has_work()) throw DeadlockError(describe_deadlock(loop, task));
   throw InvalidStateError("the event loop was stopped before the task '" + task.name() +
                           "' completed");
 }

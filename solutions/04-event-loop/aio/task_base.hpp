@@ -30,6 +30,8 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
@@ -60,12 +62,42 @@ struct Wait {
   bool (*cancel)(Wait* self, const std::string& message) = nullptr;
 };
 
+namespace detail {
+// True while a closing loop destroys a pending task's frame: the listeners inside it may still
+// be registered with other pending tasks, which are destroyed next and will never finish.
+inline thread_local bool destroying_pending_task = false;
+// Checked builds' reports of two waiting-protocol mistakes; defined at the end of this file.
+[[noreturn]] inline void woken_twice(const TaskBase& task) noexcept;
+[[noreturn]] inline void listener_destroyed_while_registered(const TaskBase& task) noexcept;
+}  // namespace detail
+
 /// Told synchronously when a task finishes, in the order the listeners were added. A listener
 /// only schedules work (wakes a task, calls call_soon); it never resumes a coroutine inline.
+///
+/// In a checked build (without NDEBUG: Debug, and every learner's build) a listener also
+/// remembers its task, and destroying one that is still registered stops the program with a
+/// message: otherwise the task would call into freed memory when it finishes, far from the bug.
 struct DoneListener {
   DoneListener* prev = nullptr;
   DoneListener* next = nullptr;
   void (*on_done)(DoneListener* self, TaskBase& task) = nullptr;
+#ifndef NDEBUG
+  const TaskBase* registered_with = nullptr;
+
+  DoneListener() = default;
+  DoneListener(const DoneListener& other) : prev(other.prev), next(other.next), on_done(other.on_done) {}
+  DoneListener& operator=(const DoneListener& other) {
+    prev = other.prev;
+    next = other.next;
+    on_done = other.on_done;
+    return *this;
+  }
+  ~DoneListener() {
+    if (registered_with != nullptr && !detail::destroying_pending_task) {
+      detail::listener_destroyed_while_registered(*registered_with);
+    }
+  }
+#endif
 
   bool listening() const noexcept { return prev != nullptr || next != nullptr; }
 };
@@ -148,7 +180,15 @@ public:
     resume_point_ = at;
     waiting_ = wait;
   }
-  void wake() { loop_->schedule(next_step()); }
+  void wake() {
+#ifndef NDEBUG
+    // Checked builds: a second wake before the step runs means two paths both think they own
+    // this wake-up (a timer and a done listener, say). Name it here, not as an early resume.
+    if (step_queued_) detail::woken_twice(*this);
+    step_queued_ = true;
+#endif
+    loop_->schedule(next_step());
+  }
   /// The ready-queue entry that wake() schedules; for a waker that already knows the loop, and
   /// would rather not read the task's memory to find it (aio/sleep.hpp).
   detail::Callback next_step() noexcept { return {&step_entry, this}; }
@@ -156,6 +196,9 @@ public:
 
   // ---- done listeners --------------------------------------------------------------------
   void add_done_listener(DoneListener& listener) noexcept {
+#ifndef NDEBUG
+    listener.registered_with = this;
+#endif
     listener.prev = last_listener_;
     listener.next = nullptr;
     if (last_listener_ != nullptr) {
@@ -165,11 +208,20 @@ public:
     }
     last_listener_ = &listener;
   }
+  /// How many listeners wait for this task to finish (tasks awaiting it, a gather, ...).
+  std::size_t listener_count() const noexcept {
+    std::size_t count = 0;
+    for (const DoneListener* l = first_listener_; l != nullptr; l = l->next) ++count;
+    return count;
+  }
   void remove_done_listener(DoneListener& listener) noexcept {
     if (!listener.listening() && first_listener_ != &listener) return;
     (listener.prev != nullptr ? listener.prev->next : first_listener_) = listener.next;
     (listener.next != nullptr ? listener.next->prev : last_listener_) = listener.prev;
     listener.prev = listener.next = nullptr;
+#ifndef NDEBUG
+    listener.registered_with = nullptr;
+#endif
   }
 
   // ---- cancellation: bodies in aio/cancellation.hpp (lesson 08) ---------------------------
@@ -244,6 +296,9 @@ private:
       must_cancel_ = false;
       cancel_due_ = true;
     }
+#ifndef NDEBUG
+    step_queued_ = false;
+#endif
     TaskBase* outer = loop.current_task();
     loop.set_current_task(this);
     Timeline* timeline = loop.timeline();
@@ -283,6 +338,9 @@ private:
   std::exception_ptr error_;
   State state_ = State::pending;
   bool started_ = false;
+#ifndef NDEBUG
+  bool step_queued_ = false;  // checked builds: wake() was called and the step has not run yet
+#endif
 
 protected:
   // Cancellation state (lesson 08):
@@ -382,12 +440,41 @@ inline void TaskBase::finish(std::exception_ptr error) noexcept {
   while (listener != nullptr) {
     DoneListener* next = listener->next;
     listener->prev = listener->next = nullptr;
+#ifndef NDEBUG
+    listener->registered_with = nullptr;
+#endif
     listener->on_done(listener, *this);
     listener = next;
   }
   release();  // the loop's reference
 }
 // end book:finish
+
+namespace detail {
+
+[[noreturn]] inline void woken_twice(const TaskBase& task) noexcept {
+  std::fprintf(stderr,
+               "aio: the task '%s' was woken twice before its next step ran.\n"
+               "  Two paths both woke it for the same wait (a timer and a done listener, say, or\n"
+               "  a listener that was not removed). Each wait must wake its task exactly once: the\n"
+               "  first path to fire takes the wake-up, the others must see that and do nothing.\n",
+               task.name().c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+[[noreturn]] inline void listener_destroyed_while_registered(const TaskBase& task) noexcept {
+  std::fprintf(stderr,
+               "aio: a DoneListener was destroyed while still registered with the task '%s'.\n"
+               "  When that task finishes it would call into freed memory. Remove the listener\n"
+               "  (task.remove_done_listener) before whatever holds it goes away: on every path,\n"
+               "  including a cancellation or an exception.\n",
+               task.name().c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace detail
 
 inline void TaskBase::report_unretrieved() noexcept {
   std::string what = "an exception";
@@ -405,7 +492,9 @@ inline void TaskBase::close_pending(detail::ListHook* hook) noexcept {
   auto* task = static_cast<TaskBase*>(hook);
   task->loop_->call_exception_handler("Task was destroyed but it is pending: <Task '" +
                                       task->name() + "'>");
+  detail::destroying_pending_task = true;
   task->destroy_coroutine();
+  detail::destroying_pending_task = false;
   task->release();  // the loop's reference
 }
 
