@@ -26,7 +26,7 @@ def main():
     if junit.exists():
         for case in ElementTree.parse(junit).getroot().iter("testcase"):
             out = case.find("system-out")
-            outputs[case.get("name")] = out.text or "" if out is not None else ""
+            outputs[case.get("name")] = (out.text or "") if out is not None else ""
     results = {}
     for line in done.stdout.splitlines():
         match = STATUS.search(line)
