@@ -1,0 +1,66 @@
+"""reschedule(): arms a scope that had no deadline, moves a deadline, and is refused outside the
+block with these messages.
+(test_timeout.cpp: "reschedule arms a scope that had no deadline ..." and "reschedule is refused
+outside the body, with asyncio's messages")"""
+import asyncio
+
+
+def at(what):
+    return f"{asyncio.get_running_loop().time():.1f} {what}"
+
+
+async def job(delay, value):
+    try:
+        await asyncio.sleep(delay)
+    except asyncio.CancelledError:
+        print(at("job cancelled: CancelledError()"))
+        raise
+    print(at(f"job returns {value}"))
+    return value
+
+
+def refused(scope):
+    try:
+        scope.reschedule(3)
+    except RuntimeError as error:
+        print(error)
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(None) as cm:
+            print(at(f"when = {cm.when()}"))
+            cm.reschedule(loop.time() + 3)
+            print(at(f"when = {cm.when()}"))
+            await job(1, 1)
+            cm.reschedule(loop.time() + 1)  # 3.0 becomes 2.0
+            await job(1.5, 2)
+    except TimeoutError:
+        print(at(f"TimeoutError, when = {cm.when()}"))
+
+    fresh = asyncio.timeout(1)
+    refused(fresh)
+    async with fresh:
+        pass
+    refused(fresh)
+    late = asyncio.timeout(0)
+    try:
+        async with late:
+            await asyncio.sleep(1)
+    except TimeoutError:
+        pass
+    refused(late)
+
+
+asyncio.run(main())
+
+# expect 3.11:
+# 0.0 when = None
+# 0.0 when = 3.0
+# 1.0 job returns 1
+# 2.0 job cancelled: CancelledError()
+# 2.0 TimeoutError, when = 2.0
+# Timeout has not been entered
+# Cannot change state of finished Timeout
+# Cannot change state of expired Timeout
