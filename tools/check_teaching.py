@@ -14,7 +14,8 @@ For every lesson (see tools/course.py for where each piece lives):
     taken from solutions/ through a marker, and the chapter links to that page;
   - every stub's AIO_TODO hint is short (at most 160 characters) and names the chapter section to
     read, as (see 'Section title');
-  - from lesson 04 on, the chapter has at least one generated figure.
+  - from lesson 04 on, the chapter has at least one generated figure;
+  - the minutes of each lesson in book/index.md are its card's total (the card is the source).
 Exits 1 and lists what is missing, else prints one line per lesson.
 """
 import argparse
@@ -144,6 +145,15 @@ def check_lesson(lesson, max_leak):
     return problems, summary
 
 
+def index_minutes():
+    """{NN: minutes} from the table of book/index.md."""
+    index = ROOT / "book" / "index.md"
+    found = {}
+    for match in re.finditer(r"^\|\s*\[(\d\d) [^\]]*\]\([^)]*\)\s*\|\s*(\d+)\s*\|", index.read_text(), re.M):
+        found[match.group(1)] = int(match.group(2))
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-leak", type=float, default=10.0)
@@ -156,6 +166,12 @@ def main():
         found, summary = check_lesson(lesson, args.max_leak)
         print(summary)
         problems.extend(found)
+    listed = index_minutes()
+    for lesson in course.lessons():
+        total = lesson.card_minutes()
+        if (not args.lesson or lesson.nn in args.lesson) and listed.get(lesson.nn) != total:
+            problems.append(f"book/index.md: lesson {lesson.nn} is listed with {listed.get(lesson.nn)} "
+                            f"minutes, its card says {total}")
     for problem in problems:
         print(problem)
     if problems:
