@@ -35,7 +35,7 @@
 //   - aio::CancelledError is not a std::exception, as asyncio's is not an Exception.
 //   - there is no remove_done_callback: C++ callables cannot be compared for equality.
 //
-// Your exercises in this file (run them with: ctest --preset learn -L l05):
+// Your exercises in this file (./learn shows the next one; ./learn hint l05.exK gives its hints):
 //   l05.ex1  create_task, current_task, all_tasks: start a task, and ask the loop about its tasks
 //   l05.ex2  Task::result() and Task::exception(): read a finished task, refuse a pending one
 //   l05.ex3  Task::add_done_callback(): call back through the loop, never inline
@@ -104,15 +104,15 @@ public:
   /// A copy of the result, or the task's exception rethrown. Throws InvalidStateError while the
   /// task is pending, and CancelledError if it was cancelled.
   T result() const {
-    AIO_TODO("l05.ex2", "a pending task has no result yet: throw InvalidStateError (not_finished() "
-                        "words the message); a done one: return what its CoroTask's result() gives");
+    AIO_TODO("l05.ex2", "refuse a pending task; a done one answers from its state "
+                        "(see 'Step 2: asking a task how it ended')");
   }
 
   /// The exception the task failed with, or null if it returned. Throws InvalidStateError while
   /// the task is pending, and CancelledError if it was cancelled, as asyncio does.
   std::exception_ptr exception() const {
-    AIO_TODO("l05.ex2", "refuse a pending task as result() does; then return the error the task "
-                        "keeps (TaskBase::error()), rethrowing it instead if the task was cancelled");
+    AIO_TODO("l05.ex2", "refuse a pending task; give the error back, unless it is a "
+                        "cancellation (see 'Step 2: asking a task how it ended')");
   }
   // end book:task-state
 
@@ -127,8 +127,8 @@ public:
   template <class F>
   void add_done_callback([[maybe_unused]] F callback) {
     static_assert(std::is_invocable_v<F&, Task&>, "a done callback is called as callback(task)");
-    AIO_TODO("l05.ex3", "if the task is done, hand callback(task) to the loop's call_soon now; "
-                        "otherwise add a new CallbackListener<F> to the task's done listeners");
+    AIO_TODO("l05.ex3", "the callback never runs inline, whether the task is done yet or not "
+                        "(see 'Step 3: done callbacks')");
   }
   // end book:done-callback
 
@@ -157,26 +157,38 @@ public:
   /// `co_await task`: see the top of this file for where the awaiting coroutine resumes.
   class Awaiter : private DoneListener, private Wait {
   public:
-    explicit Awaiter(detail::CoroTask<T>* target) noexcept : target_(target) {}
+    explicit Awaiter(detail::CoroTask<T>* target) noexcept : target_(target) {
+      on_done = &wake_waiter;          // the target finished: schedule the waiter's next step
+      Wait::cancel = &forward_cancel;  // the waiter is cancelled: cancel the target instead
+    }
 
     /// A task that is already done does not suspend the awaiting coroutine at all.
     bool await_ready() const noexcept { return target_->done(); }
 
     void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
-      AIO_TODO("l05.ex4", "find the waiting task (detail::current_task_for) and refuse to let it "
-                          "await itself; set on_done and Wait::cancel to the two functions below; "
-                          "suspend the waiter at `self` with this Awaiter as its Wait; then listen "
-                          "for the target's end");
+      AIO_TODO("l05.ex4", "remember who waits, refuse a task that awaits itself, suspend it "
+                          "here, and listen for the target's end (see 'Step 4: co_await task')");
     }
 
     T await_resume() {
-      AIO_TODO("l05.ex4", "if the waiter suspended, let it throw a cancellation that arrived "
-                          "meanwhile; then return the target's result (or rethrow its exception)");
+      AIO_TODO("l05.ex4", "a cancel that came while the waiter was suspended goes first; then "
+                          "the target's outcome (see 'Step 4: co_await task')");
     }
 
   private:
     // Called inside the target's completion (TaskBase::finish): only schedules, never resumes.
-    static void wake_waiter(DoneListener* self, TaskBase&) { static_cast<Awaiter*>(self)->waiter_->wake(); }
+    static void wake_waiter(DoneListener* self, TaskBase& target) {
+      TaskBase* waiter = static_cast<Awaiter*>(self)->waiter_;
+      if (waiter == nullptr) {
+        // await_suspend listened without remembering who waits: nobody can be woken. Say so
+        // here; the loop then stops with a DeadlockError that names the stuck task.
+        target.loop().call_exception_handler("co_await on the task '" + target.name() +
+                                             "': the Awaiter's waiter_ is null, so the task that "
+                                             "awaits it cannot be woken (set waiter_ in await_suspend)");
+        return;
+      }
+      waiter->wake();
+    }
 
     // Cancelling a task that awaits another task cancels that one too; the waiter wakes when
     // it ends, with its result or its CancelledError. Tasks that await each other in a circle
@@ -234,22 +246,22 @@ private:
 /// Nothing of `coro` runs before the caller reaches its next suspension point.
 template <class T>
 Task<T> create_task([[maybe_unused]] Coro<T> coro, [[maybe_unused]] std::string name = {}) {
-  AIO_TODO("l05.ex1", "spawn a detail::CoroTask<T> on the running loop (spawn schedules its first "
-                      "step) and wrap the reference it returns in a Task<T>");
+  AIO_TODO("l05.ex1", "lesson 04 makes and schedules the task on the running loop; hand out a "
+                      "handle to it (see 'Step 1: create_task')");
 }
 // end book:create-task
 
 // book:task-registry
 /// The task whose step is running now, or nullptr outside any task (asyncio.current_task).
 inline TaskBase* current_task() {
-  AIO_TODO("l05.ex1", "the loop running on this thread (detail::running_loop, null outside aio::run) "
-                      "knows whose step it is running");
+  AIO_TODO("l05.ex1", "the loop running on this thread, if any, knows whose step it runs "
+                      "(see 'Step 1: create_task')");
 }
 
 /// The tasks of the running loop that have not finished, oldest first, the current one included
 /// (asyncio.all_tasks, which returns a set).
 inline std::vector<TaskBase*> all_tasks() {
-  AIO_TODO("l05.ex1", "the running loop keeps its unfinished tasks in a list; TaskBase can read it");
+  AIO_TODO("l05.ex1", "the running loop keeps its unfinished tasks (see 'Step 1: create_task')");
 }
 // end book:task-registry
 

@@ -155,7 +155,10 @@ public:
   /// `co_await task`: see the top of this file for where the awaiting coroutine resumes.
   class Awaiter : private DoneListener, private Wait {
   public:
-    explicit Awaiter(detail::CoroTask<T>* target) noexcept : target_(target) {}
+    explicit Awaiter(detail::CoroTask<T>* target) noexcept : target_(target) {
+      on_done = &wake_waiter;          // the target finished: schedule the waiter's next step
+      Wait::cancel = &forward_cancel;  // the waiter is cancelled: cancel the target instead
+    }
 
     /// A task that is already done does not suspend the awaiting coroutine at all.
     bool await_ready() const noexcept { return target_->done(); }
@@ -166,9 +169,7 @@ public:
         waiter_ = nullptr;  // never suspended: nothing to check in await_resume
         throw InvalidStateError("Task cannot await on itself: " + aio::describe(*target_));
       }
-      on_done = &wake_waiter;            // the target finished: schedule the waiter's next step
-      Wait::cancel = &forward_cancel;    // the waiter is cancelled: cancel the target instead
-      waiter_->suspend(self, this);
+      waiter_->suspend(self, this);  // this awaiter is the Wait: a cancel goes to forward_cancel
       target_->add_done_listener(*this);
     }
 
@@ -179,7 +180,18 @@ public:
 
   private:
     // Called inside the target's completion (TaskBase::finish): only schedules, never resumes.
-    static void wake_waiter(DoneListener* self, TaskBase&) { static_cast<Awaiter*>(self)->waiter_->wake(); }
+    static void wake_waiter(DoneListener* self, TaskBase& target) {
+      TaskBase* waiter = static_cast<Awaiter*>(self)->waiter_;
+      if (waiter == nullptr) {
+        // await_suspend listened without remembering who waits: nobody can be woken. Say so
+        // here; the loop then stops with a DeadlockError that names the stuck task.
+        target.loop().call_exception_handler("co_await on the task '" + target.name() +
+                                             "': the Awaiter's waiter_ is null, so the task that "
+                                             "awaits it cannot be woken (set waiter_ in await_suspend)");
+        return;
+      }
+      waiter->wake();
+    }
 
     // Cancelling a task that awaits another task cancels that one too; the waiter wakes when
     // it ends, with its result or its CancelledError. Tasks that await each other in a circle
