@@ -21,6 +21,7 @@
 #endif
 
 #include <chrono>
+#include <coroutine>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,7 @@
 using namespace std::chrono_literals;
 using aio_test::Log;
 using aio_test::at;
+using aio_test::py;
 
 namespace {
 
@@ -123,8 +125,7 @@ TEST_CASE("cancel() of a finished task returns false and changes nothing", "[l08
   CHECK(log == Log{"0.0 answer runs"});
 }
 
-TEST_CASE("a task cancelled before its first step never runs its body, not even a catch block",
-          "[l08][ex1]") {
+TEST_CASE("cancelled before its first step, a task never runs its body", "[l08][ex1]") {
   Log log;
   {
     ManualLoop manual;
@@ -142,8 +143,9 @@ TEST_CASE("a task cancelled before its first step never runs its body, not even 
   CHECK(log == Log{"0.0 argument released"});
 }
 
-TEST_CASE("every cancel() counts: cancelling() goes up per request, uncancel() takes one back",
-          "[l08][ex1]") {
+// As in CPython 3.11 and 3.12; from 3.13 on, an uncancel() that brings the count to 0 also takes
+// back a request not yet delivered, and the task would run. CPython: cpython/uncancel_pending.py
+TEST_CASE("every cancel() counts, and uncancel() takes one request back", "[l08][ex1]") {
   ManualLoop manual;
   Log log;
   auto task = aio::create_task(answer(&log));
@@ -161,8 +163,53 @@ TEST_CASE("every cancel() counts: cancelling() goes up per request, uncancel() t
   CHECK(log.empty());
 }
 
-TEST_CASE("while a task has not run, the latest cancel() message is the one it gets",
-          "[l08][ex1]") {
+namespace {
+
+/// A suspension point whose Wait belongs to the test: it records every cancel() that asks it to
+/// withdraw, and says yes or no as the test decides. Only ex1 runs here: nothing resumes it.
+struct TestWait : aio::Wait {
+  std::vector<std::string> asked;
+  bool withdraws = true;
+
+  TestWait() { cancel = &on_cancel; }
+  static bool on_cancel(aio::Wait* self, const std::string& message) {
+    auto* wait = static_cast<TestWait*>(self);
+    wait->asked.push_back(message);
+    return wait->withdraws;
+  }
+};
+
+struct ParkOn {
+  TestWait* wait;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> self) { aio::current_task()->suspend(self, wait); }
+  void await_resume() const noexcept {}
+};
+
+aio::Coro<void> parks(TestWait* wait) { co_await ParkOn{wait}; }
+
+}  // namespace
+
+TEST_CASE("cancel() asks the task's Wait first, and counts the request", "[l08][ex1]") {
+  ManualLoop manual;
+  TestWait wait;
+  auto task = aio::create_task(parks(&wait));
+  manual.loop.run_once();  // the task runs to its co_await and parks on the test's Wait
+  REQUIRE_FALSE(task.done());
+
+  CHECK(task.cancel("first"));  // the Wait takes charge: it will wake the task itself
+  CHECK(wait.asked == std::vector<std::string>{"first"});
+  CHECK(task.cancelling() == 1);
+
+  wait.withdraws = false;  // "too late": the task keeps the request for its next step
+  CHECK(task.cancel("second"));
+  CHECK(wait.asked == std::vector<std::string>{"first", "second"});
+  CHECK(task.cancelling() == 2);
+  CHECK_FALSE(task.done());
+}
+
+// CPython: cpython/cancel_messages.py
+TEST_CASE("while a task has not run, the latest cancel() message is the one it gets", "[l08][ex1]") {
   ManualLoop manual;
   Log log;
   auto task = aio::create_task(answer(&log));
@@ -172,8 +219,8 @@ TEST_CASE("while a task has not run, the latest cancel() message is the one it g
   CHECK(cancelled_message([&] { task.result(); }) == "CancelledError(second)");
 }
 
-TEST_CASE("a task that cancels itself and returns without awaiting again ends cancelled",
-          "[l08][ex1]") {
+// CPython: cpython/cancel_self.py
+TEST_CASE("a task that cancels itself and returns at once ends cancelled", "[l08][ex1]") {
   ManualLoop manual;
   Log log;
   auto task = aio::create_task(cancels_itself_and_returns(&log));
@@ -204,8 +251,7 @@ aio::Coro<void> cancel_a_sleeper(Log* log) {
 
 }  // namespace
 
-TEST_CASE("CancelledError comes out of the sleep at which the task waits, as soon as it is cancelled",
-          "[l08][ex2]") {
+TEST_CASE("CancelledError comes out of the sleep, at the time of the cancel", "[l08][ex2]") {
   Log log;
   aio::run(cancel_a_sleeper(&log), {.virtual_clock = true});
   CHECK(log == Log{
@@ -240,8 +286,7 @@ aio::Coro<void> cancel_a_scheduled_task(Log* log) {
 
 }  // namespace
 
-TEST_CASE("a task cancelled while it is already scheduled sees CancelledError at its next step",
-          "[l08][ex2]") {
+TEST_CASE("a task cancelled while scheduled gets CancelledError at its next step", "[l08][ex2]") {
   Log log;
   aio::run(cancel_a_scheduled_task(&log), {.virtual_clock = true});
   // The first sleep(0) throws: the step that resumes it is the one that delivers.
@@ -273,8 +318,8 @@ aio::Coro<void> await_self_canceller(Log* log) {
 
 }  // namespace
 
-TEST_CASE("a task that cancels itself gets CancelledError at its next co_await, without waiting",
-          "[l08][ex2]") {
+// CPython: cpython/cancel_self.py
+TEST_CASE("a task that cancels itself gets CancelledError at its next co_await", "[l08][ex2]") {
   Log log;
   aio::run(await_self_canceller(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 cancel() of myself: 1", "0.0 still running",
@@ -312,8 +357,7 @@ aio::Coro<void> cancel_the_outer_task(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cancelling a task that awaits another task cancels that one too, and the message travels",
-          "[l08][ex2]") {
+TEST_CASE("cancelling a task cancels the task it awaits, with the message", "[l08][ex2]") {
   Log log;
   aio::run(cancel_the_outer_task(&log), {.virtual_clock = true});
   CHECK(log == Log{
@@ -328,7 +372,7 @@ namespace {
 
 // CPython 3.11 hands the CancelledError that ended a task, message and all, to the first one who
 // retrieves it, and a new CancelledError() without a message to everyone after; aio gives every
-// one of them the message (see the chapter's "Pitfalls").
+// one of them the message (see the chapter's "Pitfalls"). CPython: cpython/message_once.py
 aio::Coro<void> two_awaiters_and_result(Log* log) {
   auto job = aio::create_task(sleeper(log, "job", 10s));
   co_await aio::sleep(1s);
@@ -346,8 +390,7 @@ aio::Coro<void> two_awaiters_and_result(Log* log) {
 
 }  // namespace
 
-TEST_CASE("result(), exception() and every co_await of a cancelled task throw CancelledError",
-          "[l08][ex2]") {
+TEST_CASE("result(), exception() and every co_await of a cancelled task throw", "[l08][ex2]") {
   Log log;
   aio::run(two_awaiters_and_result(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 job starts", "1.0 job cancelled: gone", "1.0 await #1: CancelledError(gone)",
@@ -371,8 +414,8 @@ aio::Coro<void> cancel_twice(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cancel() twice on a sleeping task: one CancelledError, with the first message",
-          "[l08][ex2]") {
+// CPython: cpython/cancel_messages.py
+TEST_CASE("cancel() twice on a sleeping task: one error, with the first message", "[l08][ex2]") {
   Log log;
   aio::run(cancel_twice(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 job starts", "1.0 job cancelled: one", "1.0 main: CancelledError(one)"});
@@ -413,8 +456,7 @@ aio::Coro<void> cancel_job_with_cleanup(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cleanup runs as CancelledError unwinds: handlers and destructors, from the inside out",
-          "[l08][ex2]") {
+TEST_CASE("cleanup runs as CancelledError unwinds, from the inside out", "[l08][ex2]") {
   Log log;
   aio::run(cancel_job_with_cleanup(&log), {.virtual_clock = true});
   CHECK(log == Log{
@@ -490,8 +532,8 @@ aio::Coro<void> cancel_a_swallower(Log* log) {
 
 }  // namespace
 
-TEST_CASE("a task that swallows CancelledError finishes normally: not cancelled, cancelling() 1",
-          "[l08][ex2]") {
+// CPython: cpython/swallowers.py (this test and the next two)
+TEST_CASE("a task that swallows CancelledError ends normally, with cancelling() 1", "[l08][ex2]") {
   Log log;
   aio::run(cancel_a_swallower(&log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 swallowed", "1.0 main: result 7"});
@@ -521,8 +563,7 @@ aio::Coro<void> cancel_the_outer_of_a_swallower(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cancelling a task that awaits a swallowing task: the awaiting task gets the value and goes on",
-          "[l08][ex2]") {
+TEST_CASE("a task that awaits a swallowing task gets its value and goes on", "[l08][ex2]") {
   Log log;
   aio::run(cancel_the_outer_of_a_swallower(&log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 swallowed", "1.0 outer got 7, cancelling() 1", "2.0 outer goes on", "2.0 main: 7"});
@@ -556,8 +597,7 @@ aio::Coro<void> cancel_a_deliberate_swallower(Log* log) {
 
 }  // namespace
 
-TEST_CASE("a task that ignores a cancellation on purpose calls uncancel(): cancelling() is 0 again",
-          "[l08][ex2]") {
+TEST_CASE("a task that ignores a cancellation on purpose calls uncancel()", "[l08][ex2]") {
   Log log;
   aio::run(cancel_a_deliberate_swallower(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 ignored a cancellation, cancelling() now 0", "1.0 main: done"});
@@ -581,8 +621,8 @@ aio::Coro<void> cancel_when_the_timer_is_due(Log* log) {
 
 }  // namespace
 
-TEST_CASE("a cancel() that comes after the sleep's timer fired is still delivered, at the next step",
-          "[l08][ex2]") {
+// CPython: cpython/cancel_when_due.py
+TEST_CASE("a cancel() after the sleep's timer fired is delivered at the next step", "[l08][ex2]") {
   Log log;
   aio::run(cancel_when_the_timer_is_due(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 job starts", "1.0 cancel() returns 1", "1.0 job cancelled: late",
@@ -599,8 +639,7 @@ aio::Coro<void> leaves_a_task_behind(Log* log) {
 
 }  // namespace
 
-TEST_CASE("aio::run cancels the tasks still pending when main returns, and their cleanup runs",
-          "[l08][ex2]") {
+TEST_CASE("aio::run cancels the tasks still pending when main returns", "[l08][ex2]") {
   Log log;
   aio::run(leaves_a_task_behind(&log), {.virtual_clock = true});
   CHECK(log == Log{"0.0 leftover starts", "1.0 main returns", "1.0 leftover cancelled: "});
@@ -639,7 +678,7 @@ aio::Coro<void> cancel_a_gather(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cancelling a task that awaits gather cancels every child that is still running", "[l08][ex2]") {
+TEST_CASE("cancelling a task that awaits gather cancels the running children", "[l08][ex2]") {
   Log log;
   aio::run(cancel_a_gather(&log), {.virtual_clock = true});
   CHECK(log == Log{
@@ -692,8 +731,7 @@ aio::Coro<void> stop_a_worker(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cancel_and_wait returns true once the task has ended cancelled, after its cleanup",
-          "[l08][ex3]") {
+TEST_CASE("cancel_and_wait returns true once the task has ended cancelled", "[l08][ex3]") {
   Log log;
   aio::run(stop_a_worker(&log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 worker cleans up", "1.5 worker cleaned up", "1.5 cancel_and_wait returns 1"});
@@ -715,8 +753,7 @@ aio::Coro<void> stop_a_swallower_and_a_finished_task(Log* log) {
 
 }  // namespace
 
-TEST_CASE("cancel_and_wait returns false for a task that swallows the cancellation or had finished",
-          "[l08][ex3]") {
+TEST_CASE("cancel_and_wait returns false for a swallowing or finished task", "[l08][ex3]") {
   Log log;
   aio::run(stop_a_swallower_and_a_finished_task(&log), {.virtual_clock = true});
   CHECK(log == Log{"1.0 swallowed", "1.0 swallower: 0", "1.0 finished task: 0"});
@@ -764,8 +801,8 @@ aio::Coro<void> cancel_the_stopper(Log* log, bool naive) {
 
 }  // namespace
 
-TEST_CASE("cancel_and_wait passes on a cancellation of the task that waits; the naive version swallows it",
-          "[l08][ex3]") {
+// CPython: cpython/cancel_and_wait.py
+TEST_CASE("cancel_and_wait passes on the caller's own cancellation", "[l08][ex3]") {
   Log log;
   aio::run(cancel_the_stopper(&log, false), {.virtual_clock = true});
   // The stopper's cancellation is forwarded into the worker, whose cleanup is cut short.
@@ -778,6 +815,33 @@ TEST_CASE("cancel_and_wait passes on a cancellation of the task that waits; the 
   CHECK(log == Log{"1.0 stopper stops the worker", "1.0 worker cleans up", "2.0 main cancels the stopper",
                    "2.0 worker's cleanup is cancelled too", "2.0 stopper goes on",
                    "2.0 stopper ended normally"});
+}
+
+namespace {
+
+aio::Coro<void> stop_with_a_stale_count(Log* log) {
+  aio::TaskBase& me = *aio::current_task();
+  auto worker = aio::create_task(worker_with_cleanup(log, "worker", 500ms));
+  me.cancel("myself");
+  try {
+    co_await aio::sleep(0ms);
+  } catch (const aio::CancelledError&) {  // swallowed, and not uncancel()-ed: the count stays 1
+    log->push_back(at("swallowed my own cancellation, cancelling() = " + std::to_string(me.cancelling())));
+  }
+  bool cancelled = co_await aio::cancel_and_wait(worker);
+  log->push_back(at(std::string("cancel_and_wait returns ") + py(cancelled) + ", cancelling() = " +
+                    std::to_string(me.cancelling())));
+}
+
+}  // namespace
+
+// A count that was already up before cancel_and_wait began is not a new request: only a rise
+// while it waits means "we are being cancelled". CPython: cpython/cancel_and_wait.py
+TEST_CASE("cancel_and_wait from a task whose cancelling() is already 1", "[l08][ex3]") {
+  Log log;
+  aio::run(stop_with_a_stale_count(&log), {.virtual_clock = true});
+  CHECK(log == Log{"0.0 swallowed my own cancellation, cancelling() = 1", "0.0 worker cleans up",
+                   "0.5 worker cleaned up", "0.5 cancel_and_wait returns True, cancelling() = 1"});
 }
 
 namespace {

@@ -1,8 +1,9 @@
 // Tests for aio::shield (exercises l10.ex1 and l10.ex2).
 //
 // Every expected log below is what CPython 3.11 prints for the same program written with
-// asyncio.shield; the comment above a test gives the Python where the order is subtle. Times
-// come from the virtual clock; "tick" lines count loop iterations.
+// asyncio.shield; the comment above a test names the program in cpython/ that shows it (the
+// test l10.cpython runs them; 3.12 and 3.13 print the same). Times come from the virtual clock;
+// "tick" lines count loop iterations.
 #include <aio/cancellation.hpp>
 #include <aio/clock.hpp>
 #include <aio/coro.hpp>
@@ -107,10 +108,8 @@ void capture_reports(Log* log) {
 // ---------------------------------------------------------------------------------------------
 // l10.ex1: awaiting through a shield
 
-// asyncio.create_task(ticker(8)); t = asyncio.create_task(steps(3))
-// log("shield"); r = await asyncio.shield(t); log(f"returned {r}")
-TEST_CASE("shield gives the task's result, two loop iterations after it finished, as asyncio's does",
-          "[l10][ex1]") {
+// CPython: cpython/shield_hops.py
+TEST_CASE("shield gives the result two loop iterations after the task finished", "[l10][ex1]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<void> tick = aio::create_task(ticker(log, 8));
@@ -125,7 +124,8 @@ TEST_CASE("shield gives the task's result, two loop iterations after it finished
         "shield | tick 0 | tick 1 | tick 2 | tick 3 | child 3 ends | tick 4 | tick 5 | returned 3 | tick 6 | tick 7");
 }
 
-TEST_CASE("shield of a task that is done already returns at once, without suspending", "[l10][ex1]") {
+// CPython: cpython/shield_hops.py
+TEST_CASE("shield of a task that is done already returns without suspending", "[l10][ex1]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<int> task = aio::create_task(steps(log, 0));
@@ -171,10 +171,8 @@ TEST_CASE("shield(coroutine) runs it as a task at once, before the co_await", "[
   CHECK(log == Log{"0.0 tasks: 1 more", "1.0 work done", "1.0 returned saved"});
 }
 
-// t = create_task(work()); c = create_task(caller(t)); await asyncio.sleep(1); t.cancel("inner")
-// asyncio.create_task(ticker(4)); await c
-TEST_CASE("cancelling the shielded task itself cancels the awaiting task too, without a message",
-          "[l10][ex1]") {
+// CPython: cpython/shield_inner_cancelled.py
+TEST_CASE("cancelling the shielded task cancels the caller, without a message", "[l10][ex1]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<std::string> task = aio::create_task(work(log, 2s));
@@ -197,10 +195,8 @@ TEST_CASE("cancelling the shielded task itself cancels the awaiting task too, wi
 // ---------------------------------------------------------------------------------------------
 // l10.ex2: the awaiting task is cancelled, the shielded task is not
 
-// t = create_task(work()); c = create_task(caller(t)); await asyncio.sleep(1); c.cancel("client left")
-// asyncio.create_task(ticker(3)); await c (CancelledError); r = await t
-TEST_CASE("cancelling the awaiting task: it gets CancelledError at once, the shielded task runs on and keeps its result",
-          "[l10][ex2]") {
+// CPython: cpython/shield_caller_cancelled.py
+TEST_CASE("a cancelled caller stops at once; the shielded task runs on", "[l10][ex2]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<std::string> task = aio::create_task(work(log, 2s));
@@ -225,8 +221,8 @@ TEST_CASE("cancelling the awaiting task: it gets CancelledError at once, the shi
         "2.0 work done | 2.0 main: work returned saved");
 }
 
-TEST_CASE("a shielded coroutine whose caller was cancelled still finishes; a failure nobody retrieves is reported",
-          "[l10][ex2]") {
+// CPython: cpython/shield_unretrieved.py
+TEST_CASE("a shielded coroutine still finishes; its unretrieved failure is reported", "[l10][ex2]") {
   Log log;
   auto fails = [](Log* log) -> aio::Coro<void> {
     co_await aio::sleep(2s);
@@ -258,9 +254,8 @@ TEST_CASE("a shielded coroutine whose caller was cancelled still finishes; a fai
 
 // work fails at 1.0; in the same iteration, before the shield's done callback has run, main
 // cancels the caller. asyncio's callback then finds the outer future cancelled and reads
-// inner.exception(): the failure is not reported.
-TEST_CASE("a caller cancelled while the shield is completing still gets CancelledError; the failure counts as retrieved",
-          "[l10][ex2]") {
+// inner.exception(): the failure is not reported. CPython: cpython/shield_completing.py
+TEST_CASE("a caller cancelled while the shield completes; the failure is retrieved", "[l10][ex2]") {
   Log log;
   auto fails = [](Log* log) -> aio::Coro<std::string> {
     co_await aio::sleep(1s);
@@ -291,8 +286,8 @@ TEST_CASE("a caller cancelled while the shield is completing still gets Cancelle
                    "1.0 caller cancelled", "2.0 end"});
 }
 
-TEST_CASE("a cancel that comes after the shield woke the caller is delivered at its next co_await",
-          "[l10][ex2]") {
+// CPython: cpython/shield_late_cancel.py
+TEST_CASE("a cancel after the shield woke the caller comes at its next step", "[l10][ex2]") {
   Log log;
   auto quick = [](Log* log) -> aio::Coro<std::string> {
     co_await aio::sleep(1s);
@@ -319,8 +314,7 @@ TEST_CASE("a cancel that comes after the shield woke the caller is delivered at 
                    "1.0 caller cancelled() = True, work result saved"});
 }
 
-TEST_CASE("many callers may shield the same task; cancelling some leaves the task and the others alone",
-          "[l10][ex2]") {
+TEST_CASE("many callers shield one task; cancelling some leaves the others alone", "[l10][ex2]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<std::string> task = aio::create_task(work(log, 2s));
@@ -346,11 +340,8 @@ TEST_CASE("many callers may shield the same task; cancelling some leaves the tas
                    "2.0 caller got saved", "2.0 caller got saved"});
 }
 
-// t = create_task(work(3))
-// await asyncio.wait_for(asyncio.shield(t), 1)            -> TimeoutError at 1.0, t runs on
-// async with asyncio.timeout(1): await asyncio.shield(t)  -> TimeoutError at 2.0, t runs on
-TEST_CASE("a timeout around a shield stops the waiting, not the task, with wait_for and with a scope",
-          "[l10][ex2]") {
+// CPython: cpython/shield_timeouts.py
+TEST_CASE("a timeout around a shield stops the waiting, not the task", "[l10][ex2]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<std::string> task = aio::create_task(work(log, 3s));
@@ -374,8 +365,7 @@ TEST_CASE("a timeout around a shield stops the waiting, not the task, with wait_
                    "3.0 work done", "3.0 work returned saved"});
 }
 
-TEST_CASE("a caller that must have the result: catch, await the task again, then let the cancellation go on",
-          "[l10][ex2]") {
+TEST_CASE("a caller that must have the result awaits the task again, then rethrows", "[l10][ex2]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Task<std::string> write = aio::create_task(work(log, 2s));
@@ -393,8 +383,7 @@ TEST_CASE("a caller that must have the result: catch, await the task again, then
                    "2.0 caller got saved, goes on being cancelled", "2.0 caller cancelled() = True"});
 }
 
-TEST_CASE("a task destroyed with the loop while it waits through a shield leaves nothing behind",
-          "[l10][ex1]") {
+TEST_CASE("a task destroyed while it waits through a shield leaves nothing behind", "[l10][ex1]") {
   // Destroying the waiting frame must take the shield's listener off the inner task, which is
   // destroyed after it (AddressSanitizer checks that nothing is touched afterwards).
   Log log;

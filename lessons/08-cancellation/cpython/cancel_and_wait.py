@@ -5,7 +5,7 @@ one (compare cancelling() with the count before) lets it through. And a stopper 
 already 1 (it swallowed a cancellation of its own earlier) must not take that stale count for a
 new request.
 (test_cancellation.cpp: "cancel_and_wait passes on a cancellation of the task that waits ..." and
-"cancel_and_wait from a task whose cancelling() is already 1 still returns true")"""
+"cancel_and_wait from a task whose cancelling() is already 1")"""
 import asyncio
 
 

@@ -2,7 +2,7 @@
 yet gets the latest message; a sleeping task gets the first one (the sleep's future was cancelled
 with it, and the second request finds that future done already).
 (test_cancellation.cpp: "while a task has not run, the latest cancel() message ..." and
-"cancel() twice on a sleeping task: one CancelledError, with the first message")"""
+"cancel() twice on a sleeping task: one error, with the first message")"""
 import asyncio
 
 

@@ -1,7 +1,7 @@
 """A task that cancels itself: cancel() returns True, the task keeps running until its next await,
 which raises; if it returns without awaiting again, it still ends cancelled.
 (test_cancellation.cpp: "a task that cancels itself and returns without awaiting again ..." and
-"a task that cancels itself gets CancelledError at its next co_await, without waiting")"""
+"a task that cancels itself gets CancelledError at its next co_await")"""
 import asyncio
 
 

@@ -1,7 +1,7 @@
 """An outside cancellation at 0.5 s starts a 0.5 s cleanup inside a 1 s scope; the deadline at
 1.0 s cuts the cleanup short with a second CancelledError. The scope withdraws its own request,
 the outside one is left: CancelledError goes on, not TimeoutError.
-(test_timeout.cpp: "an outside cancellation wins over a deadline that passes during its cleanup")"""
+(test_timeout.cpp: "an outside cancellation wins over a deadline during its cleanup")"""
 import asyncio
 
 

@@ -2,7 +2,7 @@
 finished (the inner done callback completes the outer future, whose callback wakes the caller);
 a task that is done already gives its result without suspending (shield returns it as it is).
 (test_shield.cpp: "shield gives the task's result, two loop iterations after it finished" and
-"shield of a task that is done already returns at once, without suspending")"""
+"shield of a task that is done already returns without suspending")"""
 import asyncio
 
 
