@@ -38,13 +38,13 @@
 // Awaiting: co_await the object that gather() returns straight away. The children start when
 // gather() is called, but the gather only starts listening to them when it is awaited.
 //
-// Your exercises in this file (run them with: ctest --preset learn -R l06):
+// Your exercises in this file (./learn shows the next one; ./learn hint l06.exK gives its hints):
 //   l06.ex1  GatherCore::child_done() and GatherRange::collect(): count the children as they
 //            finish, settle when the last one has, and collect the results in argument order
 //   l06.ex2  GatherCore::fail_fast(): the first exception settles the gather; the others run on
-//   l06.ex3  outcome_of(): a child's slot with return_exceptions, its value or its exception
-//   l06.ex4  GatherTuple::collect(): the variadic form's std::tuple, slot I from child I
-//   l06.ex5  GatherCore::forward_cancel(): cancelling the awaiting task cancels the children
+//   l06.ex3  outcome_of() and GatherTuple::collect(): each child's slot, for return_exceptions
+//            and for the variadic form's std::tuple
+//   l06.ex4  GatherCore::forward_cancel(): cancelling the awaiting task cancels the children
 #pragma once
 
 #include <aio/coro.hpp>
@@ -60,6 +60,7 @@
 #include <cstddef>
 #include <exception>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -81,6 +82,7 @@ namespace detail {
 template <bool ReturnExceptionsMode, class T>
 using GatherSlot = std::conditional_t<ReturnExceptionsMode, Outcome<T>, ValueOrNothing<T>>;
 
+// book:retrieve
 /// Told when a task finishes; marks its exception as retrieved and deletes itself. A failed
 /// gather leaves one on each child it stops waiting for: asyncio's gather keeps its callback on
 /// those children for the same reason, so that their later failures are not reported as
@@ -97,7 +99,9 @@ struct RetrieveWhenDone : DoneListener {
     task.add_done_listener(*listener);
   }
 };
+// end book:retrieve
 
+// book:core
 /// The part of a gather that does not depend on the result types: it listens to the children,
 /// counts them as they finish, decides when the gather is settled, wakes the awaiting task, and
 /// forwards a cancellation of that task to the children.
@@ -116,6 +120,7 @@ public:
     TaskBase* task;
     GatherCore* gather = nullptr;
   };
+  // end book:core
 
   /// `children` must stay where they are for the gather's whole life (the tasks point at them).
   GatherCore(std::span<Child> children, bool return_exceptions) noexcept
@@ -126,6 +131,7 @@ public:
 
   bool await_ready() const noexcept { return children_.empty(); }
 
+  // book:await-suspend
   void await_suspend(std::coroutine_handle<> handle) {
     TaskBase& waiter = detail::current_task_for("aio::gather");
     for (const Child& child : children_) {
@@ -147,6 +153,7 @@ public:
       }
     }
   }
+  // end book:await-suspend
 
   /// First thing in await_resume: delivers a cancellation, or rethrows the error that settled
   /// the gather.
@@ -156,6 +163,7 @@ public:
   }
 
 private:
+  // book:hops
   // The hops. asyncio's gather learns of a finished child in a done callback, which runs one
   // iteration after the child finished (hop 1); when that callback settles the gather, it
   // completes the outer future, whose own callback wakes the awaiting task (hop 2). Only the
@@ -183,6 +191,7 @@ private:
     self.completed_ = true;
     self.waiter_->wake();
   }
+  // end book:hops
 
   static bool on_cancel(Wait* wait, const std::string& message) {
     auto& gather = static_cast<GatherCore&>(*wait);
@@ -195,38 +204,49 @@ private:
     }
   }
 
+  // book:child-done
   /// Counts `child`, which has just finished (asyncio's _done_callback, without its hop).
   void child_done([[maybe_unused]] Child& child) {
-    AIO_TODO("l06.ex1", "count the child as finished and read its error() (that marks it retrieved); "
-                        "if the gather is already settled, stop there; a failure without "
-                        "return_exceptions goes to fail_fast(); when the last child is done, "
-                        "settle(cancellation())");
+    AIO_TODO("l06.ex1", "count the child and read its error; once settled, nothing changes; else a "
+                        "failure or the last child settles it (see 'Step 2: counting the children')");
   }
+  // end book:child-done
 
+  // book:fail-fast
   /// The first failure settles the gather. The other children are not cancelled: they keep
   /// running, and nobody will look at their exceptions, so they are marked retrieved when they
   /// finish (or now, for a child that finished before the gather was awaited and was not counted
   /// yet).
   void fail_fast([[maybe_unused]] std::exception_ptr error) {
-    AIO_TODO("l06.ex2", "do not cancel the children still running: take your listener off each "
-                        "one and attach a RetrieveWhenDone instead; read error() of those already "
-                        "done (nobody else will); then settle() with the error");
+    AIO_TODO("l06.ex2", "the other children run on, and none of their failures may be reported, "
+                        "later or already in; then settle (see 'Step 3: the first exception wins')");
   }
+  // end book:fail-fast
 
+  // book:forward-cancel
   /// The awaiting task is being cancelled: cancel every child instead (asyncio's
   /// _GatheringFuture.cancel). True if at least one child took the request; the waiter then
   /// wakes when the gather completes, with its outcome (CancelledError, unless a failure
   /// settled it first). False if it is too late (completed) or no child could be cancelled: the
   /// task then delivers the cancellation itself at its next step.
   bool forward_cancel([[maybe_unused]] const std::string& message) {
-    AIO_TODO("l06.ex5", "too late once completed_; else cancel every child with the message, and if "
-                        "any accepted, remember the request (cancel_requested_, cancel_message_) "
-                        "and say so");
+    AIO_TODO("l06.ex4", "too late once completed; else pass the request on to the children, and "
+                        "remember it if one took it (see 'Step 5: cancelling the waiter')");
   }
+  // end book:forward-cancel
 
+  // book:settle
   /// Decides how the gather ends; the waiter runs two iterations later (hop 1: complete, which
   /// schedules hop 2: the waiter's next step).
   void settle(std::exception_ptr error) {
+    if (settled_) {
+      // Only the first decision counts: a second one would queue complete() twice and wake the
+      // waiter twice. It can only come from child_done going on after the gather was settled;
+      // the waiter gets this error instead of a wake-up too many, so the slip has a name.
+      error_ = std::make_exception_ptr(std::logic_error(
+          "aio::gather was settled twice: once settled_ is set, counting a child must change nothing"));
+      return;
+    }
     settled_ = true;
     error_ = std::move(error);
     waiter_->loop().schedule({&complete, this});
@@ -238,12 +258,14 @@ private:
   std::exception_ptr cancellation() const {
     return cancel_requested_ ? std::make_exception_ptr(CancelledError(cancel_message_)) : nullptr;
   }
+  // end book:settle
 
   void stop_listening() noexcept {
     if (waiter_ == nullptr) return;
     for (Child& child : children_) child.task->remove_done_listener(child);
   }
 
+  // book:core-state
   std::span<Child> children_;
   TaskBase* waiter_ = nullptr;
   std::exception_ptr error_;
@@ -255,6 +277,7 @@ private:
   bool settled_ = false;
   bool completed_ = false;
   bool cancel_requested_ = false;
+  // end book:core-state
 };
 
 template <class T>
@@ -293,13 +316,15 @@ ValueOrNothing<T> value_of(const Task<T>& task) {
   }
 }
 
+// book:outcome-of
 /// A finished child's slot with return_exceptions: its exception (a cancelled child's
 /// CancelledError included), or else its value.
 template <class T>
 Outcome<T> outcome_of([[maybe_unused]] const Task<T>& task) {
-  AIO_TODO("l06.ex3", "if the task's base().error() is set, that is a failure Outcome; otherwise "
-                      "a success holding value_of(task)");
+  AIO_TODO("l06.ex3", "make it with Outcome<T>::success or Outcome<T>::failure; a cancelled child "
+                      "has failed too (see 'Step 4: the slots')");
 }
+// end book:outcome-of
 
 template <bool ReturnExceptionsMode, class T>
 GatherSlot<ReturnExceptionsMode, T> slot_of(const Task<T>& task) {
@@ -340,12 +365,13 @@ private:
     return {detail::GatherCore::Child(std::get<I>(tasks_).base())...};
   }
 
+  // book:collect-tuple
   /// The results, slot I from child I (a braced list is evaluated left to right).
   template <std::size_t... I>
   result_type collect(std::index_sequence<I...>) {
-    AIO_TODO("l06.ex4", "build the tuple with one slot_of<ReturnExceptionsMode>(...) per task, "
-                        "expanding the index pack I over tasks_");
+    AIO_TODO("l06.ex3", "slot I from child I, for every I of the pack (see 'Step 4: the slots')");
   }
+  // end book:collect-tuple
 
   std::tuple<Task<Ts>...> tasks_;
   std::array<detail::GatherCore::Child, sizeof...(Ts)> children_;
@@ -381,17 +407,20 @@ private:
     return children;
   }
 
+  // book:collect-range
   /// The results, slot i from child i, whatever order they finished in.
   result_type collect() {
-    AIO_TODO("l06.ex1", "one slot_of<ReturnExceptionsMode>(task) per task, in the order of tasks_ "
-                        "(not the order they finished in)");
+    AIO_TODO("l06.ex1", "one slot per task, in the order the gather holds them "
+                        "(see 'Step 2: counting the children')");
   }
+  // end book:collect-range
 
   std::vector<Task<T>> tasks_;
   std::vector<detail::GatherCore::Child> children_;
   detail::GatherCore core_;  // last: it stops listening before the children and tasks go
 };
 
+// book:gather-api
 /// gather(a, b, c): each argument a Coro<T> (run as a new task) or a Task<T>.
 template <class... Args>
   requires(detail::Gatherable<Args> && ...)
@@ -436,5 +465,6 @@ GatherRange<true, T> gather(ReturnExceptions, std::vector<Coro<T>> coros) {
   for (Coro<T>& coro : coros) tasks.push_back(create_task(std::move(coro)));
   return GatherRange<true, T>(std::move(tasks));
 }
+// end book:gather-api
 
 }  // namespace aio

@@ -51,6 +51,7 @@
 #include <cstddef>
 #include <exception>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -250,6 +251,14 @@ private:
   /// Decides how the gather ends; the waiter runs two iterations later (hop 1: complete, which
   /// schedules hop 2: the waiter's next step).
   void settle(std::exception_ptr error) {
+    if (settled_) {
+      // Only the first decision counts: a second one would queue complete() twice and wake the
+      // waiter twice. It can only come from child_done going on after the gather was settled;
+      // the waiter gets this error instead of a wake-up too many, so the slip has a name.
+      error_ = std::make_exception_ptr(std::logic_error(
+          "aio::gather was settled twice: once settled_ is set, counting a child must change nothing"));
+      return;
+    }
     settled_ = true;
     error_ = std::move(error);
     waiter_->loop().schedule({&complete, this});
