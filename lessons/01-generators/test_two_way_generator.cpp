@@ -87,7 +87,8 @@ TEST_CASE("send returns nothing once the body has finished", "[l01][ex3]") {
   CHECK(shouter.send("again") == std::nullopt);
 }
 
-TEST_CASE("send before start is refused, as Python refuses to send to a fresh generator",
+// CPython: cpython/send_to_fresh_generator.py
+TEST_CASE("send before start is refused, like Python's send to a fresh generator",
           "[l01][ex3]") {
   auto averager = running_average();
   CHECK_THROWS_WITH(averager.send(1.0), aio_test::contains("before start()"));

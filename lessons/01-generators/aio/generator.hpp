@@ -21,13 +21,14 @@
 //   iterator       what the range-for loop holds: ++ resumes the body, * reads the parked value.
 //   end()          std::default_sentinel: "the body has finished".
 //
-// Your exercises in this file (run them with: ctest --preset learn -R l01):
+// Your exercises in this file (`./learn` shows the first unfinished one, `./learn hint` helps):
 //   l01.ex1  Generator::begin() and iterator::operator++(): drive the body, one value at a time
 //   l01.ex2  promise_type::unhandled_exception(): hand the body's exceptions to the consumer
 #pragma once
 
 #include <aio/not_implemented.hpp>
 
+#include <cassert>
 #include <coroutine>
 #include <cstddef>
 #include <exception>
@@ -87,10 +88,12 @@ public:
 
     // An exception escaped the body. Keep it; the consumer gets it from begin() or ++.
     // (Not noexcept: if this throws, the exception travels to whoever resumed the body.)
+    // book:unhandled-exception
     void unhandled_exception() {
-      AIO_TODO("l01.ex2", "keep the exception being handled right now in error_, so that the "
-                          "consumer's begin() or ++ can rethrow it");
+      AIO_TODO("l01.ex2", "keep the exception in flight, for begin() or ++ to rethrow "
+                          "(see 'Step 4: errors reach the consumer')");
     }
+    // end book:unhandled-exception
 
     // Suspend at the end instead of destroying the frame: the Generator still owns it, and
     // handle.done() tells the iterator that the sequence is over.
@@ -100,8 +103,12 @@ public:
     template <typename Awaitable>
     std::suspend_never await_transform(Awaitable&&) = delete;
 
-    // The consumer's side.
-    const T& value() const noexcept { return *current_; }
+    // The consumer's side. (Checked builds stop here, with a message, when *it comes before the
+    // body has yielded anything: then begin() did not run the body.)
+    const T& value() const noexcept {
+      assert(current_ != nullptr && "*it before the body reached a co_yield: did begin() resume it?");
+      return *current_;
+    }
 
     void rethrow_if_failed() {
       if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
@@ -123,10 +130,12 @@ public:
     iterator() = default;
 
     // Resume the body until its next co_yield (or its end); rethrow what escaped it, if anything.
+    // book:increment
     iterator& operator++() {
-      AIO_TODO("l01.ex1", "run the body up to its next co_yield (or its end), then let the "
-                          "promise rethrow anything that escaped the body");
+      AIO_TODO("l01.ex1", "run the body to its next co_yield, then surface what escaped it "
+                          "(see 'Step 2: the iterator and begin()')");
     }
+    // end book:increment
 
     void operator++(int) { ++*this; }
 
@@ -167,8 +176,8 @@ public:
   // book:begin
   // Start the body: run it up to its first co_yield (or to its end, if it yields nothing).
   iterator begin() {
-    AIO_TODO("l01.ex1", "run the body up to its first co_yield, let the promise rethrow anything "
-                        "that escaped the body, and return an iterator that holds the handle");
+    AIO_TODO("l01.ex1", "start the body, surface what escaped it, hand out an iterator on the "
+                        "frame (see 'Step 2: the iterator and begin()')");
   }
 
   std::default_sentinel_t end() const noexcept { return {}; }

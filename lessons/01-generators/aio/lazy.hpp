@@ -9,7 +9,7 @@
 // lives in the adaptor's frame), so a pipeline such as take(fibonacci(), 10) is one chain of
 // frames, destroyed together, that computes one value per step of the consumer's loop.
 //
-// Your exercise in this file (run it with: ctest --preset learn -R l01.ex4):
+// Your exercise in this file (`./learn` shows it, `./learn hint l01.ex4` helps):
 //   l01.ex4  take() and chunks(): adaptors that pull from an endless source lazily
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
 #pragma once
@@ -43,8 +43,8 @@ inline Generator<std::uint64_t> fibonacci() {
 /// Never asks the source for a value it will not hand out, so it is safe on endless sources.
 template <typename T>
 Generator<T> take([[maybe_unused]] Generator<T> source, [[maybe_unused]] std::size_t count) {
-  AIO_TODO("l01.ex4", "yield the source's values and stop as soon as you have yielded `count` "
-                      "of them, without asking the source for one more");
+  AIO_TODO("l01.ex4", "pass on `count` values, and never ask the source for one more "
+                      "(see 'Step 6: sequences without end')");
 }
 // end book:take
 
@@ -55,8 +55,8 @@ Generator<T> take([[maybe_unused]] Generator<T> source, [[maybe_unused]] std::si
 template <typename T>
 Generator<std::vector<T>> chunks([[maybe_unused]] Generator<T> source,
                                  [[maybe_unused]] std::size_t size) {
-  AIO_TODO("l01.ex4", "refuse a size of 0 (std::invalid_argument); gather values into a vector, "
-                      "yield it each time it holds `size` of them, and yield what is left at the end");
+  AIO_TODO("l01.ex4", "refuse a size of 0; yield each full vector, and what is left at the end "
+                      "(see 'Step 6: sequences without end')");
 }
 // end book:chunks
 

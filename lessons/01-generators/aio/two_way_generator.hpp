@@ -20,13 +20,14 @@
 // The only new piece against aio::Generator is what `co_yield` evaluates to: yield_value()
 // returns an awaiter whose await_resume() hands the body the value that send() passed in.
 //
-// Your exercise in this file (run it with: ctest --preset learn -R l01.ex3):
+// Your exercise in this file (`./learn` shows it, `./learn hint l01.ex3` helps):
 //   l01.ex3  send(): resume the body with a value, Python's gen.send(value)
 // ([[maybe_unused]] only silences a warning until you write the body.)
 #pragma once
 
 #include <aio/not_implemented.hpp>
 
+#include <cassert>
 #include <coroutine>
 #include <exception>
 #include <memory>
@@ -68,8 +69,11 @@ public:
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
 
+    // book:receive-sent
     // `Send received = co_yield value;` parks the value's address, suspends, and, when send()
-    // resumes the body, evaluates to the value that send() passed in.
+    // resumes the body, evaluates to the value that send() passed in. The pointer to it is good
+    // for one resume only: it is cleared as it is read, so a resume without set_sent() first
+    // stops a checked build here instead of reading a dead value.
     auto yield_value(const Yield& value) noexcept {
       current_ = std::addressof(value);
 
@@ -78,10 +82,14 @@ public:
 
         bool await_ready() const noexcept { return false; }
         void await_suspend(std::coroutine_handle<>) const noexcept {}
-        Send await_resume() const { return std::move(*promise.sent_); }
+        Send await_resume() const {
+          assert(promise.sent_ != nullptr && "resumed without a value: set_sent() comes first");
+          return std::move(*std::exchange(promise.sent_, nullptr));
+        }
       };
       return ReceiveSent{*this};
     }
+    // end book:receive-sent
 
     void return_void() const noexcept {}
     void unhandled_exception() { error_ = std::current_exception(); }
@@ -90,6 +98,7 @@ public:
     template <typename Awaitable>
     std::suspend_never await_transform(Awaitable&&) = delete;
 
+    // book:caller-side
     // The caller's side.
     const Yield& value() const noexcept { return *current_; }
     void set_sent(Send& value) noexcept { sent_ = std::addressof(value); }
@@ -102,6 +111,7 @@ public:
     const Yield* current_ = nullptr;  // the value the body is parked on
     Send* sent_ = nullptr;            // send()'s parameter, alive while send() resumes the body
     std::exception_ptr error_;
+    // end book:caller-side
   };
   // end book:two-way-promise
 
@@ -136,9 +146,8 @@ public:
   /// Python's `gen.send(value)`: resume the body with `value` as the result of its co_yield, and
   /// return what it yields next (std::nullopt if it finishes instead).
   std::optional<Yield> send([[maybe_unused]] Send value) {
-    AIO_TODO("l01.ex3", "refuse a send() before start() with std::logic_error, give back nothing "
-                        "once the body is done; otherwise let the promise point at `value`, "
-                        "resume the body, rethrow what escaped it, and return the value it yields");
+    AIO_TODO("l01.ex3", "start() with a value: refuse a fresh generator, give nothing back from a "
+                        "finished one (see 'Step 5: two ways, send')");
   }
   // end book:send
 

@@ -22,6 +22,7 @@
 //   end()          std::default_sentinel: "the body has finished".
 #pragma once
 
+#include <cassert>
 #include <coroutine>
 #include <cstddef>
 #include <exception>
@@ -81,7 +82,9 @@ public:
 
     // An exception escaped the body. Keep it; the consumer gets it from begin() or ++.
     // (Not noexcept: if this throws, the exception travels to whoever resumed the body.)
+    // book:unhandled-exception
     void unhandled_exception() { error_ = std::current_exception(); }
+    // end book:unhandled-exception
 
     // Suspend at the end instead of destroying the frame: the Generator still owns it, and
     // handle.done() tells the iterator that the sequence is over.
@@ -91,8 +94,12 @@ public:
     template <typename Awaitable>
     std::suspend_never await_transform(Awaitable&&) = delete;
 
-    // The consumer's side.
-    const T& value() const noexcept { return *current_; }
+    // The consumer's side. (Checked builds stop here, with a message, when *it comes before the
+    // body has yielded anything: then begin() did not run the body.)
+    const T& value() const noexcept {
+      assert(current_ != nullptr && "*it before the body reached a co_yield: did begin() resume it?");
+      return *current_;
+    }
 
     void rethrow_if_failed() {
       if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
@@ -114,11 +121,13 @@ public:
     iterator() = default;
 
     // Resume the body until its next co_yield (or its end); rethrow what escaped it, if anything.
+    // book:increment
     iterator& operator++() {
       handle_.resume();
       handle_.promise().rethrow_if_failed();
       return *this;
     }
+    // end book:increment
 
     void operator++(int) { ++*this; }
 

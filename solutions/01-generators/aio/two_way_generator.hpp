@@ -21,6 +21,7 @@
 // returns an awaiter whose await_resume() hands the body the value that send() passed in.
 #pragma once
 
+#include <cassert>
 #include <coroutine>
 #include <exception>
 #include <memory>
@@ -62,8 +63,11 @@ public:
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
 
+    // book:receive-sent
     // `Send received = co_yield value;` parks the value's address, suspends, and, when send()
-    // resumes the body, evaluates to the value that send() passed in.
+    // resumes the body, evaluates to the value that send() passed in. The pointer to it is good
+    // for one resume only: it is cleared as it is read, so a resume without set_sent() first
+    // stops a checked build here instead of reading a dead value.
     auto yield_value(const Yield& value) noexcept {
       current_ = std::addressof(value);
 
@@ -72,10 +76,14 @@ public:
 
         bool await_ready() const noexcept { return false; }
         void await_suspend(std::coroutine_handle<>) const noexcept {}
-        Send await_resume() const { return std::move(*promise.sent_); }
+        Send await_resume() const {
+          assert(promise.sent_ != nullptr && "resumed without a value: set_sent() comes first");
+          return std::move(*std::exchange(promise.sent_, nullptr));
+        }
       };
       return ReceiveSent{*this};
     }
+    // end book:receive-sent
 
     void return_void() const noexcept {}
     void unhandled_exception() { error_ = std::current_exception(); }
@@ -84,6 +92,7 @@ public:
     template <typename Awaitable>
     std::suspend_never await_transform(Awaitable&&) = delete;
 
+    // book:caller-side
     // The caller's side.
     const Yield& value() const noexcept { return *current_; }
     void set_sent(Send& value) noexcept { sent_ = std::addressof(value); }
@@ -96,6 +105,7 @@ public:
     const Yield* current_ = nullptr;  // the value the body is parked on
     Send* sent_ = nullptr;            // send()'s parameter, alive while send() resumes the body
     std::exception_ptr error_;
+    // end book:caller-side
   };
   // end book:two-way-promise
 
