@@ -11,17 +11,29 @@
 //                          on the heap, then fired in order on the virtual clock
 //   BM_call_later/N        the same through loop.call_later(delay, lambda)
 //
+// The naive loop of the lesson's first exercise (aio/naive_loop.hpp: a std::deque of
+// std::function and a std::priority_queue), doing the same work, for the chapter's "making it
+// fast":
+//   BM_naive_call_soon/N   as BM_call_soon
+//   BM_naive_switch/N      as BM_sleep0_switch: a coroutine that yields through call_soon
+//   BM_naive_call_later/N  as BM_call_later
+// And the ready queue alone, a ring of 16-byte entries against a std::deque of the same entries:
+//   BM_ready_ring/N, BM_ready_deque/N   N entries pushed, then popped and run
+//
 // Everything runs on the virtual clock, so no benchmark waits: the numbers are the mechanism.
 #include "bench_support.hpp"
 
 #include <aio/event_loop.hpp>
+#include <aio/naive_loop.hpp>
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
 #include <aio/timeline.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
+#include <deque>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -136,6 +148,95 @@ void BM_call_later(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 
+// ---- the naive loop, doing the same work --------------------------------------------------------
+
+void BM_naive_call_soon(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  aio::NaiveLoop loop;
+  std::int64_t calls = 0;
+  for (auto _ : state) {
+    for (std::int64_t i = 0; i < n; ++i) loop.call_soon([&calls] { ++calls; });
+    loop.run_once();
+  }
+  benchmark::DoNotOptimize(calls);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+// A task switch on the naive loop: the coroutine's next step is a call_soon of a lambda that
+// resumes it (what sleep(0) does on the real loop, with a 16-byte entry instead).
+struct NaiveYield {
+  aio::NaiveLoop* loop;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> self) const {
+    loop->call_soon([self] { self.resume(); });
+  }
+  void await_resume() const noexcept {}
+};
+
+aio::Coro<std::int64_t> naive_yield_many(aio::NaiveLoop* loop, std::int64_t count) {
+  for (std::int64_t i = 0; i < count; ++i) co_await NaiveYield{loop};
+  co_return count;
+}
+
+void BM_naive_switch(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  for (auto _ : state) {
+    aio::NaiveLoop loop;
+    aio::Coro<std::int64_t> coro = naive_yield_many(&loop, n);
+    coro.handle().resume();  // the first step; every later one comes from the loop
+    loop.run();
+    benchmark::DoNotOptimize(coro.take_result());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void BM_naive_call_later(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const std::vector<aio::Duration> deadlines = shuffled_deadlines(n);
+  std::int64_t calls = 0;
+  for (auto _ : state) {
+    aio::NaiveLoop loop;
+    for (const aio::Duration delay : deadlines) loop.call_later(delay, [&calls] { ++calls; });
+    loop.run();
+  }
+  benchmark::DoNotOptimize(calls);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+// ---- the ready queue alone ----------------------------------------------------------------------
+
+template <class Queue, class Push, class Pop>
+void push_then_run(benchmark::State& state, Queue& queue, Push push, Pop pop) {
+  const std::int64_t n = state.range(0);
+  std::int64_t calls = 0;
+  for (auto _ : state) {
+    for (std::int64_t i = 0; i < n; ++i) push(queue, aio::detail::Callback{&count_call, &calls});
+    for (std::int64_t i = 0; i < n; ++i) {
+      const aio::detail::Callback callback = pop(queue);
+      callback.run(callback.arg);
+    }
+  }
+  benchmark::DoNotOptimize(calls);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void BM_ready_ring(benchmark::State& state) {
+  aio::detail::ReadyQueue queue;
+  push_then_run(
+      state, queue, [](auto& q, aio::detail::Callback c) { q.push(c); }, [](auto& q) { return q.pop(); });
+}
+
+void BM_ready_deque(benchmark::State& state) {
+  std::deque<aio::detail::Callback> queue;
+  push_then_run(
+      state, queue, [](auto& q, aio::detail::Callback c) { q.push_back(c); },
+      [](auto& q) {
+        const aio::detail::Callback front = q.front();
+        q.pop_front();
+        return front;
+      });
+}
+
 void queue_sizes(benchmark::internal::Benchmark* bench) {
   aio_bench::sizes(bench, {1'000, 100'000});
 }
@@ -154,5 +255,10 @@ BENCHMARK(BM_sleep0_switch)->Apply(switch_sizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_sleep0_timeline)->Apply(switch_sizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_timer_nodes)->Apply(timer_sizes);
 BENCHMARK(BM_call_later)->Apply(timer_sizes);
+BENCHMARK(BM_naive_call_soon)->Apply(queue_sizes);
+BENCHMARK(BM_naive_switch)->Apply(switch_sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_naive_call_later)->Apply(timer_sizes);
+BENCHMARK(BM_ready_ring)->Apply(queue_sizes);
+BENCHMARK(BM_ready_deque)->Apply(queue_sizes);
 
 BENCHMARK_MAIN();

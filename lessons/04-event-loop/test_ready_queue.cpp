@@ -1,4 +1,4 @@
-// Tests for the loop's ready queue, aio::detail::ReadyQueue (exercise l04.ex1).
+// Tests for the loop's ready queue, aio::detail::ReadyQueue (exercise l04.ex2).
 #include <aio/event_loop.hpp>
 #include <aio_test/catch.hpp>
 
@@ -22,7 +22,7 @@ struct Numbered {
 }  // namespace
 
 // book:test-fifo
-TEST_CASE("the ready queue hands callbacks back in the order they were pushed", "[l04][ex1]") {
+TEST_CASE("the ready queue hands callbacks back in the order they were pushed", "[l04][ex2]") {
   Numbered items(3);
   aio::detail::ReadyQueue queue;
   CHECK(queue.empty());
@@ -39,7 +39,7 @@ TEST_CASE("the ready queue hands callbacks back in the order they were pushed", 
 }
 // end book:test-fifo
 
-TEST_CASE("the ready queue wraps around the end of its ring without losing the order", "[l04][ex1]") {
+TEST_CASE("the ready queue wraps around the end of its ring without losing the order", "[l04][ex2]") {
   // Never more than a few entries, but thousands of pushes: the front and the back chase each
   // other around the ring many times.
   Numbered items(5000);
@@ -59,7 +59,7 @@ TEST_CASE("the ready queue wraps around the end of its ring without losing the o
   for (int i = 0; i < 5000; ++i) CHECK(popped[static_cast<std::size_t>(i)] == i);
 }
 
-TEST_CASE("the ready queue grows when it is full and keeps the order across the wrap", "[l04][ex1]") {
+TEST_CASE("the ready queue grows when it is full and keeps the order across the wrap", "[l04][ex2]") {
   Numbered items(1000);
   aio::detail::ReadyQueue queue;
   // Move the front away from slot 0 first, so that the entries wrap around when the ring is
@@ -75,7 +75,7 @@ TEST_CASE("the ready queue grows when it is full and keeps the order across the 
   for (int i = 0; i < 1000; ++i) CHECK(popped[static_cast<std::size_t>(i)] == i);
 }
 
-TEST_CASE("a callback popped from the ready queue is the function and argument pushed", "[l04][ex1]") {
+TEST_CASE("a callback popped from the ready queue is the function and argument pushed", "[l04][ex2]") {
   int calls = 0;
   aio::detail::ReadyQueue queue;
   queue.push({[](void* counter) { ++*static_cast<int*>(counter); }, &calls});

@@ -1,5 +1,5 @@
-// Tests for aio::sleep and the order in which sleeping tasks come back (exercise l04.ex4).
-// The expected orders were recorded from CPython 3.11 running the same programs with asyncio.
+// Tests for aio::sleep and the order in which sleeping tasks come back (exercise l04.ex6).
+// The expected orders are CPython's: each test names the program in cpython/ that shows it.
 //
 // aio::create_task (lesson 05) starts a coroutine as a task of the running loop; these tests
 // only need to know that it schedules the task's first step, as aio::run does for main.
@@ -51,10 +51,10 @@ aio::Coro<void> three_workers(Log* log) {
 }  // namespace
 
 // book:test-round-robin
-TEST_CASE("sleep(0) interleaves tasks round robin, exactly as asyncio does", "[l04][ex4]") {
+TEST_CASE("sleep(0) interleaves tasks round robin, exactly as asyncio does", "[l04][ex6]") {
   Log log;
   aio::run(three_workers(&log), on_virtual_clock());
-  // Recorded from CPython 3.11: the same program with asyncio.create_task and asyncio.sleep(0).
+  // CPython: cpython/round_robin.py
   CHECK(log == Log{"main created", "A1", "B1", "C1", "main after one yield", "A2", "B2", "C2",
                    "A3", "B3", "C3", "A done", "B done", "C done", "main done"});
 }
@@ -73,7 +73,7 @@ aio::Coro<Log> sleeps_in_a_row() {
 }
 }  // namespace
 
-TEST_CASE("sleep(d) resumes the task exactly d later on the virtual clock", "[l04][ex4]") {
+TEST_CASE("sleep(d) resumes the task exactly d later on the virtual clock", "[l04][ex6]") {
   CHECK(aio::run(sleeps_in_a_row(), on_virtual_clock()) == Log{"0.0", "1.5", "1.75", "1.75"});
 }
 
@@ -94,7 +94,7 @@ aio::Coro<void> three_sleepers(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("tasks that sleep for different times wake in the order of their deadlines", "[l04][ex4]") {
+TEST_CASE("tasks that sleep for different times wake in the order of their deadlines", "[l04][ex6]") {
   Log log;
   aio::run(three_sleepers(&log), on_virtual_clock());
   CHECK(log == Log{"1.0 b", "2.0 c", "3.0 a", "3.0 main"});
@@ -114,16 +114,38 @@ aio::Coro<void> sleeper_and_callbacks(Log* log) {
 }  // namespace
 
 // book:test-two-hops
-TEST_CASE("a task that sleeps until t resumes one iteration after the callbacks due at t",
-          "[l04][ex4]") {
+TEST_CASE("a sleeper due at t resumes one iteration after the callbacks due at t",
+          "[l04][ex6]") {
   // The sleep's timer fires in the same iteration as the two callbacks (hop 1), but it only
-  // schedules the task's next step, which runs in the iteration after (hop 2). CPython agrees.
+  // schedules the task's next step, which runs in the iteration after (hop 2).
+  // CPython: cpython/sleep_two_hops.py
   Log log;
   aio::run(sleeper_and_callbacks(&log), on_virtual_clock());
   CHECK(log == Log{"1.0 call_later(1) before the sleep", "1.0 call_later(1) after the sleep began",
                    "1.0 sleeper wakes"});
 }
 // end book:test-two-hops
+
+namespace {
+aio::Coro<void> yields_between_callbacks(Log* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  loop.call_soon([log, &loop] {
+    log->push_back("X, ready before the yield");
+    loop.call_soon([log] { log->push_back("Y, scheduled by X"); });
+  });
+  co_await aio::sleep(0s);
+  log->push_back("the task, back from sleep(0)");
+}
+}  // namespace
+
+// CPython: cpython/sleep_zero.py
+TEST_CASE("sleep(0) comes back in the very next iteration", "[l04][ex6]") {
+  // One hop: the task's step goes straight to the ready queue. A timer would take two, and the
+  // task would come back after Y.
+  Log log;
+  aio::run(yields_between_callbacks(&log), on_virtual_clock());
+  CHECK(log == Log{"X, ready before the yield", "the task, back from sleep(0)", "Y, scheduled by X"});
+}
 
 namespace {
 aio::Coro<void> negative_sleep(Log* log) {
@@ -134,7 +156,8 @@ aio::Coro<void> negative_sleep(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("a negative delay yields like sleep(0)", "[l04][ex4]") {
+// CPython: cpython/sleep_two_hops.py
+TEST_CASE("a negative delay yields like sleep(0)", "[l04][ex6]") {
   Log log;
   aio::run(negative_sleep(&log), on_virtual_clock());
   CHECK(log == Log{"callback", "after sleep(-5s) at 0.0"});
@@ -147,7 +170,7 @@ aio::Coro<int> sleep_without_a_loop() {
 }
 }  // namespace
 
-TEST_CASE("sleeping outside a task is an InvalidStateError", "[l04][ex4]") {
+TEST_CASE("sleeping outside a task is an InvalidStateError", "[l04][ex6]") {
   aio::Coro<int> coro = sleep_without_a_loop();
   coro.handle().resume();  // driven by hand: no loop, no task
   REQUIRE(coro.done());
@@ -155,6 +178,8 @@ TEST_CASE("sleeping outside a task is an InvalidStateError", "[l04][ex4]") {
 }
 
 // ---- how aio::run ends ------------------------------------------------------------------------
+// At the end aio::run cancels the tasks still pending, as asyncio.run does. cancel() and
+// CancelledError are lesson 08's: here they are the finished ones, used as a black box.
 
 namespace {
 // book:test-run-ends-coro
@@ -179,10 +204,11 @@ aio::Coro<void> main_leaves_a_task_behind(Log* log) {
 }  // namespace
 
 // book:test-run-ends
-TEST_CASE("aio::run gives the ready tasks one more step after main, then cancels them", "[l04][ex4]") {
+TEST_CASE("aio::run gives the ready tasks one more step after main, then cancels them", "[l04][ex6]") {
   Log log;
   aio::run(main_leaves_a_task_behind(&log), on_virtual_clock());
   // asyncio stops the loop from a done callback of main, one iteration after main finished.
+  // CPython: cpython/run_epilogue.py
   CHECK(log == Log{"background 0", "main done", "background 1", "background cancelled"});
 }
 // end book:test-run-ends
@@ -211,7 +237,8 @@ aio::Coro<int> main_returns_early(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("aio::run returns main's result after the cancelled tasks have cleaned up", "[l04][ex4]") {
+// CPython: cpython/run_epilogue.py (the cancellation at the end is aio::run's, a black box here)
+TEST_CASE("aio::run returns main's result after the cancelled tasks have cleaned up", "[l04][ex6]") {
   Log log;
   CHECK(aio::run(main_returns_early(&log), on_virtual_clock()) == 7);
   CHECK(log == Log{"2.0 main done", "2.0 cleanup starts", "3.0 cleanup ends"});
@@ -224,7 +251,7 @@ aio::Coro<std::string> sleeps_a_second() {
 }
 }  // namespace
 
-TEST_CASE("run_until_complete keeps the loop's clock between runs", "[l04][ex4]") {
+TEST_CASE("run_until_complete keeps the loop's clock between runs", "[l04][ex6]") {
   aio::EventLoop loop(aio::Clock::virtual_time());
   CHECK(aio::run_until_complete(loop, sleeps_a_second()) == "1.0");
   CHECK(aio::run_until_complete(loop, sleeps_a_second()) == "2.0");
@@ -240,7 +267,7 @@ aio::Coro<aio::Duration> sleeps_20ms() {
 }  // namespace
 
 // The one test that reads real time: the real clock really waits.
-TEST_CASE("on the real clock, sleep really waits", "[l04][ex4]") {
+TEST_CASE("on the real clock, sleep really waits", "[l04][ex6]") {
   const auto began = std::chrono::steady_clock::now();
   aio::RunOptions options;
   options.virtual_clock = false;

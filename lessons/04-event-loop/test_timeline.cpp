@@ -1,5 +1,6 @@
-// Tests for aio::Timeline: what the loop records, the ASCII picture and the Chrome trace
-// (exercise l04.ex5).
+// Tests for aio::Timeline: what the loop records, the ASCII picture and the Chrome trace. The
+// timeline comes finished (it is no exercise). The tests that run a program record, step by step,
+// what your loop and your sleep did: they belong to l04.ex6, the last piece they need.
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
@@ -48,7 +49,7 @@ aio::Coro<void> three_tasks() {
 
 // book:test-render-by-hand
 TEST_CASE("render_ascii draws a row per task: '#' where a step ran, '-' while it waits",
-          "[l04][ex5]") {
+          "[l04][timeline]") {
   aio::Timeline timeline;
   timeline.task_created(1, "main", 0s);
   timeline.step_began(1, 0s);
@@ -71,7 +72,7 @@ TEST_CASE("render_ascii draws a row per task: '#' where a step ran, '-' while it
 }
 // end book:test-render-by-hand
 
-TEST_CASE("render_ascii fits the timeline into the columns it is given", "[l04][ex5]") {
+TEST_CASE("render_ascii fits the timeline into the columns it is given", "[l04][timeline]") {
   aio::Timeline timeline;
   timeline.task_created(7, "only", 0s);
   timeline.step_began(7, 0s);
@@ -92,7 +93,7 @@ TEST_CASE("render_ascii fits the timeline into the columns it is given", "[l04][
         "      0.0       0.5       1.0       1.5       2.0 s\n");
 }
 
-TEST_CASE("a step that takes real time fills every column it spans", "[l04][ex5]") {
+TEST_CASE("a step that takes real time fills every column it spans", "[l04][timeline]") {
   aio::Timeline timeline;  // what a real-clock run with one slow step looks like
   timeline.task_created(1, "Task-1", 0ms);
   timeline.step_began(1, 0ms);
@@ -107,7 +108,7 @@ TEST_CASE("a step that takes real time fills every column it spans", "[l04][ex5]
         "        0.0       0.1       0.2       0.3 s\n");
 }
 
-TEST_CASE("a task still pending at the end waits to the last column", "[l04][ex5]") {
+TEST_CASE("a task still pending at the end waits to the last column", "[l04][timeline]") {
   aio::Timeline timeline;
   timeline.task_created(1, "done", 0s);
   timeline.step_began(1, 0s);
@@ -125,14 +126,14 @@ TEST_CASE("a task still pending at the end waits to the last column", "[l04][ex5
         "       0.0       0.5       1.0 s\n");
 }
 
-TEST_CASE("render_ascii of an empty timeline says so", "[l04][ex5]") {
+TEST_CASE("render_ascii of an empty timeline says so", "[l04][timeline]") {
   CHECK(aio::Timeline().render_ascii() == "(no tasks)\n");
 }
 
 // ---- what the loop records ---------------------------------------------------------------------
 
 // book:test-events
-TEST_CASE("the loop records each task's creation, steps and end, in order", "[l04][ex5]") {
+TEST_CASE("the loop records each task's creation, steps and end, in order", "[l04][ex6]") {
   aio::Timeline timeline;
   aio::run(main_awaits_one_sleeper(), recorded_on_virtual_clock(timeline));
 
@@ -152,7 +153,7 @@ TEST_CASE("the loop records each task's creation, steps and end, in order", "[l0
 // end book:test-events
 
 // book:test-render-program
-TEST_CASE("the picture of three tasks sleeping side by side", "[l04][ex5]") {
+TEST_CASE("the picture of three tasks sleeping side by side", "[l04][ex6]") {
   aio::Timeline timeline;
   aio::run(three_tasks(), recorded_on_virtual_clock(timeline));
   CHECK(timeline.render_ascii() ==
@@ -165,7 +166,7 @@ TEST_CASE("the picture of three tasks sleeping side by side", "[l04][ex5]") {
 }
 // end book:test-render-program
 
-TEST_CASE("the Chrome trace of a program has a track per task and a slice per step", "[l04][ex5]") {
+TEST_CASE("the Chrome trace of a program has a track per task and a slice per step", "[l04][ex6]") {
   aio::Timeline timeline;
   aio::run(main_awaits_one_sleeper(), recorded_on_virtual_clock(timeline));
   CHECK(timeline.chrome_trace() ==

@@ -1,4 +1,4 @@
-// Tests for the loop's timers, aio::detail::TimerHeap (exercise l04.ex2).
+// Tests for the loop's timers, aio::detail::TimerHeap (exercise l04.ex3).
 #include <aio/timer_heap.hpp>
 #include <aio_test/catch.hpp>
 
@@ -48,7 +48,7 @@ struct Timers {
 }  // namespace
 
 // book:test-heap-order
-TEST_CASE("timers leave the heap earliest deadline first", "[l04][ex2]") {
+TEST_CASE("timers leave the heap earliest deadline first", "[l04][ex3]") {
   Timers timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0});
   TimerHeap heap;
   timers.push_all(heap);
@@ -60,7 +60,7 @@ TEST_CASE("timers leave the heap earliest deadline first", "[l04][ex2]") {
 }
 // end book:test-heap-order
 
-TEST_CASE("timers due at the same time leave in the order they were pushed", "[l04][ex2]") {
+TEST_CASE("timers due at the same time leave in the order they were pushed", "[l04][ex3]") {
   Timers timers({5, 1, 5, 1, 5, 1, 5, 1, 5, 1, 5, 1});
   TimerHeap heap;
   timers.push_all(heap);
@@ -69,8 +69,8 @@ TEST_CASE("timers due at the same time leave in the order they were pushed", "[l
                                   {5, 0}, {5, 2}, {5, 4}, {5, 6}, {5, 8}, {5, 10}});
 }
 
-TEST_CASE("a timer removed from the middle of the heap is gone and the others keep their order",
-          "[l04][ex2]") {
+TEST_CASE("a timer removed from the middle is gone; the others keep their order",
+          "[l04][ex3]") {
   Timers timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0, 25, 65});
   TimerHeap heap;
   timers.push_all(heap);
@@ -83,7 +83,7 @@ TEST_CASE("a timer removed from the middle of the heap is gone and the others ke
   CHECK(timers.drain_deadlines(heap) == std::vector<int>{0, 20, 25, 30, 40, 70, 80, 90});
 }
 
-TEST_CASE("the heap always knows where each timer is", "[l04][ex2]") {
+TEST_CASE("the heap always knows where each timer is", "[l04][ex3]") {
   Timers timers({9, 8, 7, 6, 5, 4, 3, 2, 1});
   TimerHeap heap;
   for (std::size_t i = 0; i < timers.nodes.size(); ++i) {
@@ -98,7 +98,7 @@ TEST_CASE("the heap always knows where each timer is", "[l04][ex2]") {
   CHECK(timers.drain_deadlines(heap) == std::vector<int>{2, 4, 6, 8});
 }
 
-TEST_CASE("a thousand timers pushed, removed and pushed again come out in order", "[l04][ex2]") {
+TEST_CASE("a thousand timers pushed, removed and pushed again come out in order", "[l04][ex3]") {
   // Deadlines 0..999 ms in a scrambled order (7 and 1000 share no factor: i * 7 % 1000 visits all).
   std::vector<int> deadlines;
   for (int i = 0; i < 1000; ++i) deadlines.push_back(i * 7 % 1000);
@@ -114,8 +114,8 @@ TEST_CASE("a thousand timers pushed, removed and pushed again come out in order"
   CHECK(timers.drain_deadlines(heap) == expected);
 }
 
-TEST_CASE("a timer that left the heap is not in it, even once its old id serves another timer",
-          "[l04][ex2]") {
+TEST_CASE("a timer that left is not in the heap, even once its id serves another",
+          "[l04][ex3]") {
   Timers timers({10, 20});
   TimerHeap heap;
   heap.push(&timers.nodes[0], 10ms);
@@ -127,7 +127,7 @@ TEST_CASE("a timer that left the heap is not in it, even once its old id serves 
   CHECK_FALSE(heap.contains(timers.nodes[0]));
 }
 
-TEST_CASE("pop_due hands out every due timer in order, one by one or in bulk", "[l04][ex2]") {
+TEST_CASE("pop_due hands out every due timer in order, one by one or in bulk", "[l04][ex3]") {
   // 20,000 timers on 500 distinct deadlines (many ties); 0..249 ms are due. Past the first
   // thousand pops, pop_due sorts the rest of the due timers in one go: same order.
   const int count = 20'000;
@@ -157,7 +157,7 @@ TEST_CASE("pop_due hands out every due timer in order, one by one or in bulk", "
   CHECK(rest.front() == 250);
 }
 
-TEST_CASE("a pop_due interrupted by an exception keeps the timers it did not hand out", "[l04][ex2]") {
+TEST_CASE("a pop_due that throws keeps the timers it did not hand out", "[l04][ex3]") {
   std::vector<int> deadlines;
   for (int i = 0; i < 10'000; ++i) deadlines.push_back(i % 100);
   Timers timers(deadlines);
@@ -176,8 +176,8 @@ TEST_CASE("a pop_due interrupted by an exception keeps the timers it did not han
   CHECK(rest.front() == 50);
 }
 
-TEST_CASE("a pop_due of a few timers interrupted by an exception keeps the one it failed on",
-          "[l04][ex2]") {
+TEST_CASE("a pop_due of a few timers that throws keeps the timer it failed on",
+          "[l04][ex3]") {
   Timers timers({4, 3, 2, 1, 0});
   TimerHeap heap;
   timers.push_all(heap);

@@ -21,9 +21,10 @@
 // Extension points: a Timeline records what tasks do (aio/timeline.hpp); an IoWaiter lets later
 // lessons wait for threads and sockets instead of sleeping (lessons 16 and 17).
 //
-// Your exercises in this file (run them with: ctest --preset learn -R "l04.ex[13]"):
-//   l04.ex1  ReadyQueue::push and ReadyQueue::pop: a FIFO ring buffer
-//   l04.ex3  EventLoop::run_once and EventLoop::wait_for_something: one iteration, and autojump
+// Your exercises in this file (run them with: ctest --preset learn -R "l04.ex[245]"):
+//   l04.ex2  ReadyQueue::push and ReadyQueue::pop: a FIFO ring buffer
+//   l04.ex4  EventLoop::run_once and EventLoop::wait_for_something: one iteration, and autojump
+//   l04.ex5  EventLoop::run_until and EventLoop::run_forever: iterations until done or stopped
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
 #pragma once
 
@@ -117,14 +118,14 @@ public:
 
   /// Adds `callback` at the back.
   void push([[maybe_unused]] Callback callback) {
-    AIO_TODO("l04.ex1", "grow() when every slot is taken, then store the callback just behind the "
-                        "last entry (head_ + size_, wrapped with the mask) and count it");
+    AIO_TODO("l04.ex2", "grow() when full, then store the entry just behind the last one, "
+                        "wrapping with the mask (see 'The ready queue: a ring of plain entries')");
   }
 
   /// Takes the callback at the front; the queue must not be empty.
   Callback pop() {
-    AIO_TODO("l04.ex1", "take the entry at head_, move head_ one slot on (wrapping with the mask), "
-                        "count one entry less, and return it");
+    AIO_TODO("l04.ex2", "hand out the front entry and move the front one slot on, wrapping "
+                        "(see 'The ready queue: a ring of plain entries')");
   }
   // end book:ready-queue
 
@@ -288,9 +289,8 @@ public:
   // book:run-once
   /// One iteration of the loop; see the top of this file.
   void run_once() {
-    AIO_TODO("l04.ex3", "three steps: wait_for_something(); move the timers that are due now to "
-                        "the ready queue; then run (run_callback) only as many callbacks as were "
-                        "ready at this point");
+    AIO_TODO("l04.ex4", "the three steps of an iteration, in CPython's order, as in your naive "
+                        "loop (see 'One iteration of the real loop')");
   }
   // end book:run-once
 
@@ -298,11 +298,9 @@ public:
   /// Runs iterations until `finished()` is true. Throws DeadlockError if the loop runs out of
   /// work first, instead of waiting forever as asyncio would.
   template <class Predicate>
-  void run_until(Predicate finished) {
-    while (!finished()) {
-      if (!has_work()) detail::throw_deadlock();
-      run_once();
-    }
+  void run_until([[maybe_unused]] Predicate finished) {
+    AIO_TODO("l04.ex5", "iterate until finished(); if the loop runs out of work first, that is a "
+                        "deadlock (see 'Running the loop')");
   }
   // end book:run-until
 
@@ -310,14 +308,8 @@ public:
   /// nothing is left that could ever happen (where asyncio would wait forever). A stop()
   /// requested before the call ends it after one iteration, as in asyncio.
   void run_forever() {
-    struct Reset {
-      bool& stopping;
-      ~Reset() { stopping = false; }
-    } reset{stopping_};
-    while (has_work()) {
-      run_once();
-      if (stopping_) break;
-    }
+    AIO_TODO("l04.ex5", "iterate while there is work, until an iteration ends with stop() "
+                        "requested; then clear the request (see 'Running the loop')");
   }
   /// Makes run_forever return at the end of the current iteration.
   void stop() noexcept { stopping_ = true; }
@@ -422,11 +414,8 @@ private:
   // book:wait
   // Step 1 of an iteration: if nothing is ready, wait until the earliest timer is due.
   void wait_for_something() {
-    AIO_TODO("l04.ex3", "return at once if something is ready (and no io_waiter_); otherwise the "
-                        "wait lasts until the earliest timer (0 if stop() was called, no limit "
-                        "without timers): the real clock sleeps that long (or asks io_waiter_), "
-                        "the virtual clock jumps to its end with clock_.advance_to (after polling "
-                        "io_waiter_ with 0)");
+    AIO_TODO("l04.ex4", "how long to wait: 0, until the earliest timer, or no limit; then "
+                        "sleep, ask io_waiter_, or jump (see 'One iteration of the real loop')");
   }
   // end book:wait
 

@@ -14,8 +14,8 @@
 // Cancellation: a sleep whose timer is still on the heap leaves it at once and the task is
 // woken with aio::CancelledError.
 //
-// Your exercise in this file (run it with: ctest --preset learn -R l04.ex4):
-//   l04.ex4  SleepAwaiter::await_suspend: sleep(0) yields, sleep(d) sets a timer
+// Your exercise in this file (run it with: ctest --preset learn -R l04.ex6):
+//   l04.ex6  SleepAwaiter::await_suspend: sleep(0) yields, sleep(d) sets a timer
 // ([[maybe_unused]] only silences a warning until you write the body.)
 #pragma once
 
@@ -44,25 +44,25 @@ inline TaskBase& current_task_for(const char* what) {
 // book:sleep
 class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private Wait {
 public:
-  explicit SleepAwaiter(Duration delay) noexcept : delay_(delay) {}
+  // The awaiter is also the task's Wait: on_cancel is how lesson 08's cancellation withdraws a
+  // sleep. Setting it here keeps await_suspend about the loop alone.
+  explicit SleepAwaiter(Duration delay) noexcept : Wait{&on_cancel}, delay_(delay) {}
 
   bool await_ready() const noexcept { return false; }  // even sleep(0) gives the others a turn
 
   void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
     static_cast<void>(delay_);  // only to keep Clang quiet until you use delay_
-    AIO_TODO("l04.ex4", "find the running task (detail::current_task_for) and keep it in task_; "
-                        "for a delay of 0 or less, suspend the task and wake it at once; otherwise "
-                        "set fire = &on_timer, keep the task's loop in loop_, add this awaiter as a "
-                        "timer due at loop_->time() + delay_, then set Wait::cancel = &on_cancel and "
-                        "suspend the task with this as its wait");
+    AIO_TODO("l04.ex6", "sleep(0) or less: suspend and wake the task now; else make this awaiter "
+                        "a timer that fires on_timer, then suspend (see 'The two hops of sleep')");
   }
 
   void await_resume() { task_->throw_if_cancelled(); }
 
 private:
-  // Hop 2: the due timer runs from the ready queue and schedules the task's next step, which
-  // runs in the following iteration. It reads only this awaiter, not the task: with many sleepers
-  // the task's memory is cold here, and the step will fetch it soon enough.
+  // Hop 1: the iteration in which the timer is due moves it to the ready queue and runs this,
+  // which schedules the task's next step. Hop 2 is that step, in the following iteration. It
+  // reads only this awaiter, not the task: with many sleepers the task's memory is cold here, and
+  // the step will fetch it soon enough.
   static void on_timer(detail::TimerNode* node) {
     auto* self = static_cast<SleepAwaiter*>(node);
     self->loop_->schedule(self->task_->next_step());

@@ -28,8 +28,8 @@
 // until it reaches the top (or until more than half the heap is cancelled, when asyncio rebuilds
 // it). Knowing where each timer is lets us remove it at once.
 //
-// Your exercise in this file (run it with: ctest --preset learn -R l04.ex2):
-//   l04.ex2  TimerHeap::sift_up and TimerHeap::sift_down: keep the earliest timer at the top
+// Your exercise in this file (run it with: ctest --preset learn -R l04.ex3):
+//   l04.ex3  TimerHeap::sift_up and TimerHeap::sift_down: keep the earliest timer at the top
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
 #pragma once
 
@@ -172,17 +172,15 @@ private:
   /// The slot at `at` may be earlier than its parent: move it up until it is not. Parents move
   /// down into the hole it leaves, so each step is one write instead of a swap.
   void sift_up([[maybe_unused]] std::size_t at) {
-    AIO_TODO("l04.ex2", "while the slot at `at` is earlier() than its parent at (at - 1) / 2, move "
-                        "the parent down into its place and go up; then place() the slot where it "
-                        "stopped");
+    AIO_TODO("l04.ex3", "move the slot up past every later parent, writing each move with "
+                        "place() (see 'The timer heap: keys inline, positions aside')");
   }
 
   /// The slot at `at` may be later than one of its children: move it down, each time below the
   /// earlier of its two children, until it is earlier than both.
   void sift_down([[maybe_unused]] std::size_t at) {
-    AIO_TODO("l04.ex2", "while a child (2 * at + 1 or 2 * at + 2) exists, pick the earlier() of "
-                        "the two; if it is earlier than the slot, move it up into the slot's place "
-                        "and go down; then place() the slot");
+    AIO_TODO("l04.ex3", "move the slot down below its earlier child while that child is earlier, "
+                        "with place() (see 'The timer heap: keys inline, positions aside')");
   }
   // end book:sift
 

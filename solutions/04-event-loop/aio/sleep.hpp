@@ -39,7 +39,9 @@ inline TaskBase& current_task_for(const char* what) {
 // book:sleep
 class [[nodiscard]] SleepAwaiter : private detail::TimerNode, private Wait {
 public:
-  explicit SleepAwaiter(Duration delay) noexcept : delay_(delay) {}
+  // The awaiter is also the task's Wait: on_cancel is how lesson 08's cancellation withdraws a
+  // sleep. Setting it here keeps await_suspend about the loop alone.
+  explicit SleepAwaiter(Duration delay) noexcept : Wait{&on_cancel}, delay_(delay) {}
 
   bool await_ready() const noexcept { return false; }  // even sleep(0) gives the others a turn
 
@@ -51,21 +53,21 @@ public:
       task_->wake();
       return;
     }
-    // Hop 1: a timer (this awaiter is the node) that the loop moves to the ready queue once it
-    // is due. Register it first: if that throws, the task is not left marked as waiting.
+    // A timer (this awaiter is the node) that the loop moves to the ready queue once it is due.
+    // Register it first: if that throws, the task is not left marked as waiting.
     fire = &on_timer;
     loop_ = &task_->loop();
     loop_->add_timer(*this, loop_->time() + delay_);
-    Wait::cancel = &on_cancel;
     task_->suspend(self, this);
   }
 
   void await_resume() { task_->throw_if_cancelled(); }
 
 private:
-  // Hop 2: the due timer runs from the ready queue and schedules the task's next step, which
-  // runs in the following iteration. It reads only this awaiter, not the task: with many sleepers
-  // the task's memory is cold here, and the step will fetch it soon enough.
+  // Hop 1: the iteration in which the timer is due moves it to the ready queue and runs this,
+  // which schedules the task's next step. Hop 2 is that step, in the following iteration. It
+  // reads only this awaiter, not the task: with many sleepers the task's memory is cold here, and
+  // the step will fetch it soon enough.
   static void on_timer(detail::TimerNode* node) {
     auto* self = static_cast<SleepAwaiter*>(node);
     self->loop_->schedule(self->task_->next_step());
