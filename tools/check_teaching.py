@@ -15,7 +15,9 @@ For every lesson (see tools/course.py for where each piece lives):
   - every stub's AIO_TODO hint is short (at most 160 characters) and names the chapter section to
     read, as (see 'Section title');
   - from lesson 04 on, the chapter has at least one generated figure;
-  - the minutes of each lesson in book/index.md are its card's total (the card is the source).
+  - the minutes of each lesson in book/index.md are its card's total (the card is the source);
+  - every claim about CPython whose output differs in 3.12 or 3.13 (an `# expect 3.12:` or
+    `# expect 3.13:` block in lessons/NN-topic/cpython/) is listed in book/appendix-python-versions.md.
 Exits 1 and lists what is missing, else prints one line per lesson.
 """
 import argparse
@@ -172,6 +174,16 @@ def main():
         if (not args.lesson or lesson.nn in args.lesson) and listed.get(lesson.nn) != total:
             problems.append(f"book/index.md: lesson {lesson.nn} is listed with {listed.get(lesson.nn)} "
                             f"minutes, its card says {total}")
+    appendix = ROOT / "book" / "appendix-python-versions.md"
+    appendix_text = appendix.read_text() if appendix.exists() else ""
+    for claim in sorted(ROOT.glob("lessons/[0-9][0-9]-*/cpython/*.py")):
+        if args.lesson and claim.parent.parent.name[:2] not in args.lesson:
+            continue
+        if re.search(r"^# expect 3\.1[2-9]:", claim.read_text(), re.M):
+            name = str(claim.relative_to(ROOT))
+            if name not in appendix_text:
+                problems.append(f"book/appendix-python-versions.md: does not list {name}, "
+                                f"whose output differs in a newer Python")
     for problem in problems:
         print(problem)
     if problems:
