@@ -288,6 +288,20 @@ TEST_CASE("a later failure of another child is not reported", "[l06][ex2]") {
 }
 // end book:test-not-reported
 
+TEST_CASE("a failure of the last child to finish reaches the waiter", "[l06][ex2]") {
+  // The failure is also the last child in: it settles the gather, and nothing else may.
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<std::string> {
+    try {
+      [[maybe_unused]] auto [a, b] = co_await aio::gather(square_after(2, 1s), fail_after("last", 2s, log));
+      co_return "no exception";
+    } catch (const std::runtime_error& error) {
+      co_return now() + " " + error.what();
+    }
+  };
+  CHECK(run_virtual(main_coro(&log)) == "2.0 last");
+}
+
 TEST_CASE("a failed task passed twice settles the gather once", "[l06][ex2]") {
   // CPython: cpython/gather_failed_task_twice.py. Both slots listen to the one task, so the
   // second is told of the failure after the first has settled the gather: it must change nothing.
