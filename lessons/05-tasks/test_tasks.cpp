@@ -719,6 +719,7 @@ aio::Coro<void> waiter_body(aio::Task<int> target, Log* log) {
   }
 }
 
+// book:test-cancel-waiter
 aio::Coro<void> cancel_a_waiter(Log* log) {
   aio::Task<int> target = aio::create_task(target_body(5s, 7, log));
   aio::Task<void> waiter = aio::create_task(waiter_body(target, log));
@@ -728,6 +729,7 @@ aio::Coro<void> cancel_a_waiter(Log* log) {
   log->push_back(now() + " target cancelled " + aio_test::py(target.cancelled()) + ", waiter cancelled " +
                  aio_test::py(waiter.cancelled()));
 }
+// end book:test-cancel-waiter
 }  // namespace
 
 TEST_CASE("cancelling a task that awaits another cancels that one too", "[l05][ex4]") {
