@@ -302,6 +302,7 @@ TEST_CASE("a failure of the last child to finish reaches the waiter", "[l06][ex2
   CHECK(run_virtual(main_coro(&log)) == "2.0 last");
 }
 
+// book:test-failed-twice
 TEST_CASE("a failed task passed twice settles the gather once", "[l06][ex2]") {
   // CPython: cpython/gather_failed_task_twice.py. Both slots listen to the one task, so the
   // second is told of the failure after the first has settled the gather: it must change nothing.
@@ -320,6 +321,7 @@ TEST_CASE("a failed task passed twice settles the gather once", "[l06][ex2]") {
   };
   CHECK(run_virtual(main_coro(&log)) == "1.0 caught boom, 2.0 main returns");
 }
+// end book:test-failed-twice
 
 TEST_CASE("a sibling that had already failed is not reported", "[l06][ex2]") {
   // CPython: cpython/gather_failed_siblings.py. Both tasks failed before the gather was awaited:
@@ -635,6 +637,7 @@ TEST_CASE("a cancel after a failure cancels the others; the failure wins", "[l06
   CHECK(log == Log{"1.0 a fails", "1.0 cancel accepted", "1.0 b cancelled: ", "1.0 waiter got a"});
 }
 
+// book:test-cancel-after-completion
 TEST_CASE("a cancel after the gather completed leaves the running child alone", "[l06][ex4]") {
   // CPython: cpython/gather_cancel_after_completion.py. "a" failed and the gather completed: the
   // waiter's wake-up is queued. Too late to cancel through the gather: the waiter itself is
@@ -663,6 +666,7 @@ TEST_CASE("a cancel after the gather completed leaves the running child alone", 
   run_virtual(main_coro(waiter, &log));
   CHECK(log == Log{"1.0 a fails", "1.0 cancel accepted", "1.0 waiter cancelled", "2.0 b ends"});
 }
+// end book:test-cancel-after-completion
 
 TEST_CASE("a failed child is retrieved even when the gather ends cancelled", "[l06][ex4]") {
   // CPython: cpython/gather_return_exceptions_cancelled.py. With return_exceptions a failure

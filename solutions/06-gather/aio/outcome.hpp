@@ -35,6 +35,7 @@ using Nothing = std::monostate;
 template <class T>
 using ValueOrNothing = std::conditional_t<std::is_void_v<T>, Nothing, T>;
 
+// book:outcome-api
 template <class T>
 class Outcome {
 public:
@@ -50,6 +51,7 @@ public:
   bool has_value() const noexcept { return state_.index() == 0; }
   bool has_exception() const noexcept { return state_.index() == 1; }
   explicit operator bool() const noexcept { return has_value(); }
+  // end book:outcome-api
 
   /// The value; rethrows the exception if the task failed.
   value_type& value() & {
