@@ -1,7 +1,7 @@
-"""reschedule(): arms a scope that had no deadline, moves a deadline, and is refused outside the
-block with these messages.
-(test_timeout.cpp: "reschedule arms a scope that had no deadline ..." and "reschedule is refused
-outside the body, with asyncio's messages")"""
+"""reschedule(): arms a scope that had no deadline, moves a deadline, and is refused before the
+block, after it, and once the deadline has passed, with these messages.
+(test_timeout.cpp: "reschedule arms a scope that had no deadline ..." and the two tests
+"reschedule is refused ...")"""
 import asyncio
 
 
@@ -47,9 +47,13 @@ async def main():
     late = asyncio.timeout(0)
     try:
         async with late:
-            await asyncio.sleep(1)
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                refused(late)  # the deadline has passed: the scope is expiring
+                raise
     except TimeoutError:
-        pass
+        print("TimeoutError")
     refused(late)
 
 
@@ -63,4 +67,6 @@ asyncio.run(main())
 # 2.0 TimeoutError, when = 2.0
 # Timeout has not been entered
 # Cannot change state of finished Timeout
+# Cannot change state of expiring Timeout
+# TimeoutError
 # Cannot change state of expired Timeout
