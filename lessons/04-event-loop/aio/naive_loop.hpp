@@ -78,13 +78,13 @@ public:
   // end book:naive-run
 
 private:
+  // book:naive-data
   struct Timer {
     Duration when;
     std::uint64_t sequence;  // the order of the call_later calls
     Callback callback;
   };
 
-  // book:naive-order
   /// The order of the timer queue. std::priority_queue keeps on top the element that compares
   /// greatest, so this says "a is due later than b": then the earliest timer is on top.
   struct DueLater {
@@ -93,7 +93,12 @@ private:
                           "after b (see 'The simplest loop that works')");
     }
   };
-  // end book:naive-order
+
+  Clock clock_;
+  std::deque<Callback> ready_;
+  std::priority_queue<Timer, std::vector<Timer>, DueLater> timers_;
+  std::uint64_t next_sequence_ = 0;
+  // end book:naive-data
 
   // Waits until the clock reads `when`: the real clock sleeps, the virtual one jumps there.
   void wait_until(Duration when) {
@@ -103,11 +108,6 @@ private:
       std::this_thread::sleep_for(when - time());
     }
   }
-
-  Clock clock_;
-  std::deque<Callback> ready_;
-  std::priority_queue<Timer, std::vector<Timer>, DueLater> timers_;
-  std::uint64_t next_sequence_ = 0;
 };
 
 }  // namespace aio

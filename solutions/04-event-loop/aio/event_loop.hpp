@@ -304,6 +304,7 @@ public:
   }
   // end book:run-until
 
+  // book:run-forever
   /// Runs iterations until one of them calls stop() (asyncio's loop.run_forever), or until
   /// nothing is left that could ever happen (where asyncio would wait forever). A stop()
   /// requested before the call ends it after one iteration, as in asyncio.
@@ -319,6 +320,7 @@ public:
   }
   /// Makes run_forever return at the end of the current iteration.
   void stop() noexcept { stopping_ = true; }
+  // end book:run-forever
 
   // ---- debug mode (asyncio's debug=True) -------------------------------------------------
   void set_debug(bool enabled) noexcept { debug_ = enabled; }
