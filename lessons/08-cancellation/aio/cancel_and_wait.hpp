@@ -38,9 +38,8 @@ namespace aio {
 template <class T>
 Coro<bool> cancel_and_wait([[maybe_unused]] Task<T> task,
                            [[maybe_unused]] std::string message = {}) {
-  AIO_TODO("l08.ex3", "note the caller's cancelling(), cancel the task, await it; a CancelledError "
-                      "is swallowed only if the caller's cancelling() did not go up meanwhile; "
-                      "then say whether the task ended cancelled");
+  AIO_TODO("l08.ex3", "a CancelledError is yours to pass on only if your own count rose while you "
+                      "waited (see 'Step 3: cancel_and_wait, and whose cancellation it is')");
 }
 // end book:cancel-and-wait
 

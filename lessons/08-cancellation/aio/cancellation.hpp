@@ -38,9 +38,8 @@ namespace aio {
 
 // book:cancel
 inline bool TaskBase::cancel([[maybe_unused]] std::string message) {
-  AIO_TODO("l08.ex1", "a finished task cannot be cancelled (false); otherwise count the request, "
-                      "ask the task's Wait to withdraw, and if it cannot, remember the request "
-                      "(must_cancel_ and its message) for the task's next step");
+  AIO_TODO("l08.ex1", "too late, counted, then withdrawn or remembered: three questions in order "
+                      "(see 'Step 1: cancel(), the request')");
 }
 // end book:cancel
 
@@ -54,14 +53,14 @@ inline int TaskBase::uncancel() noexcept {
 // book:deliver
 /// Called first thing in every await_resume: the co_await where the task stopped throws.
 inline void TaskBase::throw_if_cancelled() {
-  AIO_TODO("l08.ex2", "if a cancellation is due at this co_await, clear the flag and throw "
-                      "CancelledError with the remembered message");
+  AIO_TODO("l08.ex2", "a cancellation due at this co_await comes out here, once "
+                      "(see 'Step 2: delivery at the suspension point')");
 }
 
 /// Called by a Wait that has withdrawn itself: the task's next step throws CancelledError.
 inline void TaskBase::wake_cancelled([[maybe_unused]] const std::string& message) {
-  AIO_TODO("l08.ex2", "remember the message, mark the cancellation as due, and wake the task "
-                      "through the ready queue");
+  AIO_TODO("l08.ex2", "the next step must throw, with this message; wake like any wake-up "
+                      "(see 'Step 2: delivery at the suspension point')");
 }
 // end book:deliver
 
