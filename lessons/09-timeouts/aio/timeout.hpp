@@ -145,8 +145,8 @@ private:
 /// runs. Cancel the task that entered the scope (the body sees CancelledError at its co_await)
 /// and remember that this scope did it.
 inline void Timeout::on_timeout() {
-  AIO_TODO("l09.ex2", "only while the scope is entered: cancel the task that entered it, move to the "
-                      "expiring state, and drop the handle (the timer has run)");
+  AIO_TODO("l09.ex2", "only while entered: ask for the cancellation, and remember the scope did it "
+                      "(see 'Step 2: the two ends of a scope')");
 }
 // end book:on-timeout
 
@@ -155,18 +155,15 @@ inline void Timeout::on_timeout() {
 /// off; if the scope expired, withdraws the scope's own cancellation request, and turns the
 /// CancelledError into TimeoutError when that request is the only reason for it.
 inline void Timeout::exit([[maybe_unused]] const std::exception_ptr& error) {
-  AIO_TODO("l09.ex2", "take the timer off the loop. Expiring: move to expired, ALWAYS call the task's "
-                      "uncancel(), and throw TimeoutError if what it returns is <= the count noted on "
-                      "entry and `error` is a CancelledError (detail::is_cancelled_error). Entered: "
-                      "move to exited");
+  AIO_TODO("l09.ex2", "timer off now; an expiring scope always withdraws its request, and converts only "
+                      "its own CancelledError (see 'Step 2: the two ends of a scope')");
 }
 // end book:exit
 
 // book:reschedule
 inline void Timeout::reschedule([[maybe_unused]] std::optional<Duration> when) {
-  AIO_TODO("l09.ex3", "only while entered (otherwise InvalidStateError: \"Timeout has not been entered\" "
-                      "when created, \"Cannot change state of <state_name> Timeout\" after); then store "
-                      "the new deadline, take the old timer off the loop and arm() again");
+  AIO_TODO("l09.ex3", "only while entered (asyncio's messages otherwise); then the new deadline, the old "
+                      "timer off, arm() (see 'Step 3: reschedule')");
 }
 // end book:reschedule
 

@@ -163,11 +163,8 @@ T result_or_timeout(const Task<T>& task) {
 /// cancelled and waited for, then aio::TimeoutError is thrown.
 template <class T>
 Coro<T> wait_for([[maybe_unused]] Task<T> task, [[maybe_unused]] std::optional<Duration> timeout) {
-  AIO_TODO("l09.ex1", "no timeout: a plain co_await. Otherwise wait with detail::UntilDone(task.base(), "
-                      "deadline); if the task is done, return its result; if not (time is up, or you "
-                      "were cancelled), cancel it, wait with UntilDone until it has ended, then "
-                      "rethrow your own CancelledError, or return detail::result_or_timeout(task). "
-                      "A timeout <= 0 gives no time: result if done, else cancel and wait");
+  AIO_TODO("l09.ex1", "wait until done or the deadline; not done: cancel it, wait until it has ended, then "
+                      "your own error or its outcome (see 'Step 1: wait_for')");
 }
 // end book:wait-for
 
