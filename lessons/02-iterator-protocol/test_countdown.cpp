@@ -47,7 +47,16 @@ TEST_CASE("reading a countdown iterator does not move it; ++ does", "[l02][ex1]"
   CHECK(countdown.end() == it);  // C++20 also derives the mirrored comparison
 }
 
-TEST_CASE("a Countdown can be walked twice, since every walk gets a fresh iterator", "[l02][ex1]") {
+TEST_CASE("++it gives back the same iterator, already moved on", "[l02][ex1]") {
+  const aio::Countdown countdown(3);
+  auto it = countdown.begin();
+  auto& same = ++it;  // ++it is an expression: it must give back the iterator itself
+  CHECK(&same == &it);
+  CHECK(*it == 2);
+  CHECK(*++it == 1);
+}
+
+TEST_CASE("a Countdown can be walked twice: each walk gets a fresh iterator", "[l02][ex1]") {
   const aio::Countdown countdown(4);
   CHECK(list(countdown) == std::vector{4, 3, 2, 1});
   CHECK(list(countdown) == std::vector{4, 3, 2, 1});
@@ -78,7 +87,7 @@ TEST_CASE("standard views read a Countdown", "[l02][ex1]") {
 
 // ---- Exercise 3: the same countdown as a generator ---------------------------------------------
 
-TEST_CASE("the generator countdown yields the same numbers as the hand-written one", "[l02][ex3]") {
+TEST_CASE("the generator countdown yields the numbers of the hand-written one", "[l02][ex3]") {
   CHECK(list(aio::countdown(3)) == std::vector{3, 2, 1});
   CHECK(list(aio::countdown(6)) == std::vector{6, 5, 4, 3, 2, 1});
 }

@@ -43,6 +43,16 @@ TEST_CASE("iter reads lines up to the stop line and leaves the rest unread", "[l
   CHECK(read_line() == "rm -rf /");
 }
 
+TEST_CASE("++ on an iter iterator gives back the same iterator, moved on", "[l02][ex2]") {
+  int calls = 0;
+  auto next_number = [&calls] { return ++calls; };
+  auto numbers = aio::iter(next_number, 100);
+  auto it = numbers.begin();
+  auto& same = ++it;  // ++it is an expression: it must give back the iterator itself
+  CHECK(&same == &it);
+  CHECK(*++it == 3);
+}
+
 TEST_CASE("iter yields nothing when the first value is the stop value", "[l02][ex2]") {
   auto always_zero = [] { return 0; };
   auto zeros = aio::iter(always_zero, 0);

@@ -35,6 +35,7 @@ namespace aio {
 /// iterator answers `it == std::default_sentinel` by itself. A type that marks the end like this
 /// is a sentinel. It need not be the iterator's type: the range-for accepts that since C++17, the
 /// std::ranges algorithms and views since C++20.
+// book:countdown
 class Countdown {
 public:
   class iterator {
@@ -46,21 +47,25 @@ public:
     iterator() = default;
     explicit iterator(int current) : current_(current) {}
 
+    // book:countdown-operators
     /// The number the iterator stands on. Reading does not move it: *it twice gives the same.
     int operator*() const {
-      AIO_TODO("l02.ex1", "give back the number the iterator stands on, without moving it");
+      AIO_TODO("l02.ex1", "read the number, and do not move (see 'Step 1: a countdown by hand')");
     }
 
     /// Steps to the next number down.
     iterator& operator++() {
-      AIO_TODO("l02.ex1", "count down by one, then return this same iterator");
+      AIO_TODO("l02.ex1", "step to the next number down, and return this iterator "
+                          "(see 'Step 1: a countdown by hand')");
     }
 
     /// True once the count has gone below 1: the C++ spelling of StopIteration. C++20 derives
     /// `it != end`, `end == it` and `end != it` from this one operator.
     bool operator==(std::default_sentinel_t) const {
-      AIO_TODO("l02.ex1", "the countdown is over once the number has gone below 1");
+      AIO_TODO("l02.ex1", "is the countdown over? Think of Countdown(0) and Countdown(-2) "
+                          "(see 'Step 1: a countdown by hand')");
     }
+    // end book:countdown-operators
 
     /// it++. An input iterator need not return its old position, so this returns nothing.
     void operator++(int) { ++*this; }
@@ -81,13 +86,16 @@ public:
 private:
   int start_;
 };
+// end book:countdown
 
+// book:countdown-generator
 /// The same numbers as Countdown(start), as a generator: the loop keeps its place in `start`,
 /// and the compiler writes the iterator. Like every generator it is single-pass: once walked, it
 /// is exhausted, exactly as a Python generator object is.
 inline Generator<int> countdown([[maybe_unused]] int start) {
-  AIO_TODO("l02.ex3", "yield start, start - 1, ..., 1 from a loop: the same numbers as Countdown, "
-                      "with no iterator class at all");
+  AIO_TODO("l02.ex3", "ex1's numbers from a loop that yields them, with no class at all "
+                      "(see 'Step 4: the same countdown as a generator')");
 }
+// end book:countdown-generator
 
 }  // namespace aio

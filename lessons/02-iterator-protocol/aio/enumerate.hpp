@@ -16,6 +16,7 @@
 
 namespace aio {
 
+// book:enumerate
 /// The pairs (start, first item), (start + 1, second item), ... of `range`, made as they are
 /// asked for.
 ///
@@ -25,8 +26,9 @@ namespace aio {
 template <std::ranges::input_range Range>
 Generator<std::pair<std::size_t, std::ranges::range_value_t<Range>>> enumerate(
     [[maybe_unused]] Range range, [[maybe_unused]] std::size_t start = 0) {
-  AIO_TODO("l02.ex4", "walk the range and yield a pair (index, item) for each item, the index "
-                      "counting up from start");
+  AIO_TODO("l02.ex4", "a pair (index, item) for each item, the index counting up from start "
+                      "(see 'Step 5: composing')");
 }
+// end book:enumerate
 
 }  // namespace aio

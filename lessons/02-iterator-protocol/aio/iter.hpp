@@ -29,6 +29,7 @@ namespace aio {
 /// Single pass: fn usually has side effects (it reads input, pops a queue), so there is no going
 /// back. begin() makes the first call; call it once. The iterators point into this object, which
 /// must therefore stay where it is while they are in use (a range-for guarantees that).
+// book:callable-iterable
 template <typename Fn, typename Stop>
 class CallableIterable {
 public:
@@ -57,17 +58,19 @@ public:
     /// The value that the latest call of fn returned.
     const value_type& operator*() const { return *range_->current_; }
 
+    // book:iter-steps
     /// Calls fn for the next value.
     iterator& operator++() {
-      AIO_TODO("l02.ex2", "call the function for the next value and keep it in the range, "
-                          "in place of the current one");
+      AIO_TODO("l02.ex2", "fetch the next value into the range, and return this iterator "
+                          "(see 'Step 3: a sentinel that carries a value')");
     }
 
     /// True when the current value is the stop value.
     bool operator==([[maybe_unused]] const sentinel& end) const {
-      AIO_TODO("l02.ex2", "the range is over when its current value equals the stop value that "
-                          "the sentinel carries");
+      AIO_TODO("l02.ex2", "is the current value the stop value? "
+                          "(see 'Step 3: a sentinel that carries a value')");
     }
+    // end book:iter-steps
 
     void operator++(int) { ++*this; }
 
@@ -77,11 +80,13 @@ public:
 
   CallableIterable(Fn fn, Stop stop) : fn_(std::move(fn)), stop_(std::move(stop)) {}
 
+  // book:iter-begin
   /// Calls fn for the first value, and returns an iterator that stands on it.
   iterator begin() {
-    AIO_TODO("l02.ex2", "call the function once for the first value, keep it in current_, and "
-                        "return an iterator that points at this range");
+    AIO_TODO("l02.ex2", "fetch the first value into the range, then hand out an iterator on it "
+                        "(see 'Step 3: a sentinel that carries a value')");
   }
+  // end book:iter-begin
 
   sentinel end() const { return sentinel(&stop_); }
 
@@ -98,5 +103,6 @@ template <typename Fn, typename Stop>
 CallableIterable<Fn, Stop> iter(Fn fn, Stop stop) {
   return CallableIterable<Fn, Stop>(std::move(fn), std::move(stop));
 }
+// end book:callable-iterable
 
 }  // namespace aio

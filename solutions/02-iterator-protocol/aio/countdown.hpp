@@ -46,6 +46,7 @@ public:
     iterator() = default;
     explicit iterator(int current) : current_(current) {}
 
+    // book:countdown-operators
     /// The number the iterator stands on. Reading does not move it: *it twice gives the same.
     int operator*() const { return current_; }
 
@@ -58,6 +59,7 @@ public:
     /// True once the count has gone below 1: the C++ spelling of StopIteration. C++20 derives
     /// `it != end`, `end == it` and `end != it` from this one operator.
     bool operator==(std::default_sentinel_t) const { return current_ < 1; }
+    // end book:countdown-operators
 
     /// it++. An input iterator need not return its old position, so this returns nothing.
     void operator++(int) { ++*this; }

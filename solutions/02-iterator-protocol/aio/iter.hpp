@@ -56,6 +56,7 @@ public:
     /// The value that the latest call of fn returned.
     const value_type& operator*() const { return *range_->current_; }
 
+    // book:iter-steps
     /// Calls fn for the next value.
     iterator& operator++() {
       range_->current_.emplace(range_->fn_());
@@ -64,6 +65,7 @@ public:
 
     /// True when the current value is the stop value.
     bool operator==(const sentinel& end) const { return *range_->current_ == end.stop(); }
+    // end book:iter-steps
 
     void operator++(int) { ++*this; }
 
@@ -73,11 +75,13 @@ public:
 
   CallableIterable(Fn fn, Stop stop) : fn_(std::move(fn)), stop_(std::move(stop)) {}
 
+  // book:iter-begin
   /// Calls fn for the first value, and returns an iterator that stands on it.
   iterator begin() {
     current_.emplace(fn_());
     return iterator(this);
   }
+  // end book:iter-begin
 
   sentinel end() const { return sentinel(&stop_); }
 
