@@ -74,16 +74,17 @@ def _foreign_cache(preset):
     return None
 
 
-def configure(preset):
-    """`cmake --preset <preset>` unless build/<preset> is configured already. True on success;
-    on failure prints what went wrong and what to do."""
+def configure(preset, again=False):
+    """`cmake --preset <preset>` unless build/<preset> is configured already (or `again`: a new
+    lesson folder is seen only by a new configure). True on success; on failure prints what went
+    wrong and what to do."""
     foreign = _foreign_cache(preset)
     if foreign:
         term.out(term.bad("error: ") + f"build/{preset} was configured for another copy of the "
                  f"course ({foreign}).")
         term.out(f"  Remove it and run again: rm -rf build/{preset}")
         return False
-    if configured(preset):
+    if configured(preset) and not again:
         return True
     term.out(term.dim(f"configuring build/{preset} (cmake --preset {preset})..."))
     done = _run(["cmake", "--preset", preset])
@@ -118,7 +119,9 @@ class Failure:
         return match.group(1) if match else None
 
     def errors(self):
-        return sum(1 for line in self.text.splitlines() if (m := DIAGNOSTIC.match(line)) and "error" in m["kind"])
+        """The distinct errors (the same line of a header fails once per file that includes it)."""
+        return {(m["path"], m["line"], m["text"]) for line in self.text.splitlines()
+                if (m := DIAGNOSTIC.match(line)) and "error" in m["kind"]}
 
 
 @dataclass
@@ -167,7 +170,8 @@ def build(preset, targets=None, what=None):
                 steps = int(step.group(1))
                 detail = step.group(3)
                 name = re.search(r"(?:CMakeFiles/([^/]+)\.dir/|executable bin/)(\S+)?", detail)
-                progress.update(step.group(1), step.group(2), (name.group(1) or name.group(2)) if name else "")
+                if steps > 0:  # [0/N] is CMake re-checking its globs, not a build step
+                    progress.update(step.group(1), step.group(2), (name.group(1) or name.group(2)) if name else "")
             elif line.startswith("FAILED: "):
                 current = Failure(line[len("FAILED: "):].strip(), "")
                 failures.append(current)
@@ -232,7 +236,7 @@ def trimmed_error(failure, limit_notes=2):
         elif DIAGNOSTIC.match(line):
             break
     if context:
-        shown.append(f"  {context['text']}")
+        shown.append(term.wrap(context["text"], "  ", "    "))
     mine = [r for r in reversed(required) if relative(r["path"]).startswith("lessons/")]
     if mine:
         shown.append(f"  required from {relative(mine[-1]['path'])}:{mine[-1]['line']}")
@@ -252,7 +256,11 @@ def _other_failure(failure, lines):
 
 
 def total_errors(result, lesson=None):
-    return sum(f.errors() for f in result.failures if lesson is None or f.lesson == lesson)
+    found = set()
+    for failure in result.failures:
+        if lesson is None or failure.lesson == lesson:
+            found |= failure.errors()
+    return len(found)
 
 
 def show_failure(result, lesson=None, indent=""):
@@ -261,10 +269,17 @@ def show_failure(result, lesson=None, indent=""):
     if failure is None:
         return
     for number, line in enumerate(trimmed_error(failure)):
-        if number == 0:
-            term.out(indent + term.wrap(line, "", "    ").replace("\n", "\n" + indent))
-        else:
-            term.out(indent + line)
+        if number == 0 and len(indent) + len(line) > term.width():
+            # Keep `path:line: error:` whole on its line (editors and terminals open it on a
+            # click); the message goes underneath.
+            match = re.match(r"^(\S+: (?:fatal error|error):)\s*(.*)$", line)
+            if match:
+                term.out(indent + match.group(1))
+                for piece in term.wrap(match.group(2), "    ").splitlines():
+                    term.out(indent + piece)
+                continue
+        for piece in line.splitlines():
+            term.out(indent + piece)
     errors = total_errors(result, lesson)
     if errors > 1:
         term.out(indent + term.dim(f"(the compiler reports {errors} errors; this is the first: fix it "

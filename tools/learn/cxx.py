@@ -13,96 +13,47 @@ and says so when it cannot be sure (unbalanced braces, two candidates).
 """
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 CONTROL = {"if", "for", "while", "switch", "catch", "do", "else", "try", "return", "co_return",
            "co_yield", "co_await", "throw", "case", "default"}
-RAW_PREFIXES = {"R", "u8R", "uR", "UR", "LR"}
 
 
 class ShapeError(Exception):
     """The header's braces cannot be paired: no body can be located safely."""
 
 
+# One pass over the text: each alternative is a token whose inside must not count as code.
+_TOKENS = re.compile(r"""
+    (?P<directive>^[ \t]*\#(?:[^\n\\]|\\.|\\\n)*)         # a preprocessor line, with continuations
+  | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))               # a comment
+  | (?P<raw>(?:u8|[uUL])?R"(?P<delim>[^ ()\\\t\n]{0,16})\(.*?(?:\)(?P=delim)"|\Z))
+  | (?P<string>(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"?)         # a string literal
+  | (?P<number>\.?\d(?:[\w.]|'\w|[eEpP][+-])*)            # a number, digit separators included
+  | (?P<char>(?:u8|[uUL])?'(?:[^'\\\n]|\\.)*'?)           # a character literal
+  | (?P<word>[A-Za-z_]\w*)
+""", re.M | re.S | re.X)
+
+
+def _blank(text):
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _masked(match):
+    token = match.group(0)
+    if match.group("directive") is not None or match.group("comment") is not None:
+        return _blank(token)
+    if match.group("raw") is not None or match.group("string") is not None or match.group("char") is not None:
+        quote = min(i for i in (token.find('"'), token.find("'")) if i >= 0)
+        closed = len(token) > quote + 1 and token[-1] == token[quote]
+        end = len(token) - 1 if closed else len(token)
+        return token[:quote + 1] + _blank(token[quote + 1:end]) + token[end:]
+    return token
+
+
 def mask(text):
     """The text with comments, literals and preprocessor lines blanked; lengths and newlines kept."""
-    out = list(text)
-    n = len(text)
-
-    def blank(start, end):
-        for k in range(start, min(end, n)):
-            if out[k] != "\n":
-                out[k] = " "
-
-    i = 0
-    line_start = True
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line_start = True
-            i += 1
-            continue
-        if line_start and c == "#":
-            end = i
-            while True:  # a directive continues over lines that end with a backslash
-                end = text.find("\n", end)
-                if end < 0:
-                    end = n
-                    break
-                if text[end - 1] != "\\":
-                    break
-                end += 1
-            blank(i, end)
-            i = end
-            continue
-        if not c.isspace():
-            line_start = False
-        if text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            blank(i, end)
-            i = end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            blank(i, end)
-            i = end
-        elif c == '"':
-            prefix = re.search(r"[A-Za-z0-9_]*$", text[max(0, i - 4):i]).group(0)
-            raw = re.match(r'"([^ ()\\\t\n]{0,16})\(', text[i:]) if prefix in RAW_PREFIXES else None
-            if raw:
-                close = ")" + raw.group(1) + '"'
-                end = text.find(close, i + len(raw.group(0)))
-                end = n if end < 0 else end + len(close)
-            else:
-                end = _literal_end(text, i, '"')
-            blank(i + 1, end - 1)
-            i = end
-        elif c == "'":
-            word = re.search(r"[A-Za-z0-9_.]*$", text[max(0, i - 40):i]).group(0)
-            if word[:1].isdigit():  # a digit separator: 1'000'000
-                i += 1
-                continue
-            end = _literal_end(text, i, "'")
-            blank(i + 1, end - 1)
-            i = end
-        else:
-            i += 1
-    return "".join(out)
-
-
-def _literal_end(text, start, quote):
-    """The index just past the literal that opens at `start`, stopping at the end of the line."""
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == quote:
-            return i + 1
-        if text[i] == "\n":
-            return i
-        i += 1
-    return len(text)
+    return _TOKENS.sub(_masked, text)
 
 
 @dataclass
@@ -242,6 +193,7 @@ def _classify(head):
     return "function", match.group(1)
 
 
+@lru_cache(maxsize=64)
 def blocks(text):
     """Every block of a header, in order of their `{`; ShapeError if its braces do not pair."""
     masked = mask(text)

@@ -150,9 +150,7 @@ def bench(lesson, quick=False, extra=()):
     def skip(line):
         if DEBUG_WARNING in line:
             if not explained:
-                term.out(term.dim("(Google Benchmark says it was built as DEBUG: Debian builds the library's "
-                                  "own code without optimisation; the code it times is yours, built with "
-                                  "-O2, so the numbers stand.)"))
+                term.out(term.dim("note: DEBUG is Debian's build of the library; your code is -O2: timings hold."))
                 explained.append(True)
             return True
         return False

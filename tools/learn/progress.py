@@ -66,7 +66,7 @@ def title(exercise):
     """A short title: the chapter section's, else the card's minutes row, else the card's table."""
     section = exercise.section()
     if section:
-        return re.sub(r"^l\d\d\.ex\d+:?\s*", "", section["title"])
+        return re.sub(r"^l\d\d\.ex\d+:?\s*", "", section["title"]).replace("`", "")
     for part, _ in exercise.lesson.minute_rows():
         match = re.match(r"(?:l\d\d\.)?ex(\d+):\s*(.*)$", part)
         if match and int(match.group(1)) == exercise.number:
@@ -91,7 +91,10 @@ def lesson_title(lesson):
 def todo_counts(exercise):
     """(AIO_TODOs of the exercise left in the learner's files, AIO_TODOs in the shipped stubs)."""
     left = len(exercise.todos)
-    shipped = stubs.shipped_functions(exercise)
+    committed = stubs.committed_markers().get(exercise.id)
+    if committed:
+        return left, committed
+    shipped = stubs.shipped_functions(exercise)   # the learner has committed their work
     return left, len(shipped) if shipped else left
 
 
@@ -136,11 +139,18 @@ def survey(only=None, targets=None, what=None):
     if not builds.configure(PRESET):
         return Survey(ok=False)
     chosen = lessons(only)
-    result = builds.build(PRESET, targets, what or "building the exercises track")
-    broken = {f.lesson for f in result.failures}
-    if None in broken:  # a failure that is no lesson's own: nothing can be trusted
-        broken = {l.nn for l in chosen}
-    tests = testrun.listed(PRESET)
+    for attempt in (1, 2):
+        result = builds.build(PRESET, targets, what or "building the exercises track")
+        # A lesson whose test program does not build has no state to trust; a failure that is no
+        # lesson's own (the test framework, CMake) takes every lesson down with it.
+        broken = {f.lesson for f in result.failures if f.lesson is None or (f.target or "").startswith("test_l")}
+        if None in broken:
+            broken = {l.nn for l in chosen}
+        tests = testrun.listed(PRESET)
+        unknown = [e.id for l in chosen if l.nn not in broken for e in l.exercises if e.id not in tests]
+        # A lesson (or an exercise tag) that the build folder does not know yet: configure again.
+        if not unknown or attempt == 2 or not builds.configure(PRESET, again=True):
+            break
     wanted = [tests[e.id] for l in chosen if l.nn not in broken for e in l.exercises if e.id in tests]
     results = testrun.run_all(wanted)
     found = states(chosen, results, broken)

@@ -69,6 +69,19 @@ def pristine(path, exercise_id):
     return None
 
 
+@lru_cache(maxsize=None)
+def committed_markers():
+    """{exercise id: number of AIO_TODOs} in the lessons' headers as last committed (one git
+    call for the whole course); empty without git."""
+    out = _git("grep", "-h", "-o", "-E", r'AIO_TODO\(\s*"l[0-9]+\.ex[0-9]+"', "HEAD", "--", "lessons/")
+    counts = {}
+    for line in (out or "").splitlines():
+        found = re.search(r'"(l\d+\.ex\d+)"', line)
+        if found:
+            counts[found.group(1)] = counts.get(found.group(1), 0) + 1
+    return counts
+
+
 def stub_paths(lesson):
     """The lesson's exercise headers (relative paths): those on disk and those git knows."""
     paths = {str(p.relative_to(ROOT)) for p in lesson.stubs()}
