@@ -140,6 +140,27 @@ TEST_CASE("shield of a task that is done already returns without suspending", "[
   CHECK(join(log) == "child 0 ends | shield | returned 0 | tick 0 | tick 1");
 }
 
+// The shield never suspended, so there was no waiting to cancel: the task's own error comes out.
+// CPython: cpython/shield_done_cancelled.py
+TEST_CASE("shield of a task cancelled already gives its own CancelledError", "[l10][ex1]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> task = aio::create_task(work(log, 1s));
+    co_await aio::sleep(0ms);
+    task.cancel("inner");
+    co_await aio::sleep(0ms);
+    co_await aio::sleep(0ms);
+    log->push_back(std::string("done() = ") + py(task.done()));
+    try {
+      co_await aio::shield(task);
+    } catch (const aio::CancelledError& error) {
+      log->push_back("shield raised CancelledError(" + error.message() + ")");
+    }
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"0.0 work cancelled", "done() = True", "shield raised CancelledError(inner)"});
+}
+
 TEST_CASE("a failure of the task comes out of the shield and counts as retrieved", "[l10][ex1]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {

@@ -92,9 +92,8 @@ private:
 // book:shield-suspend
 template <class T>
 void Shield<T>::await_suspend([[maybe_unused]] std::coroutine_handle<> caller) {
-  AIO_TODO("l10.ex1", "note the awaiting task (detail::current_task_for), set on_done and Wait::cancel, "
-                      "listen to the inner task, move to waiting, and suspend the awaiting task with "
-                      "this Wait");
+  AIO_TODO("l10.ex1", "note the caller; be the inner task's listener and the caller's Wait; then suspend "
+                      "(see 'Step 1: waiting without forwarding')");
 }
 
 // Inside the inner task's completion: only schedule (hop 1, asyncio's done callback).
@@ -110,15 +109,14 @@ void Shield<T>::on_inner_done(DoneListener* self, TaskBase& inner) {
 // awaits now, counts as retrieved, as asyncio's callback reads inner.exception().
 template <class T>
 void Shield<T>::on_completion([[maybe_unused]] void* self) {
-  AIO_TODO("l10.ex1", "if the awaiting task was cancelled meanwhile, only mark the inner failure as "
-                      "retrieved (exception(), unless it was cancelled); otherwise resolve and wake "
-                      "the awaiting task");
+  AIO_TODO("l10.ex1", "hop 2: wake the caller, unless its cancel came first (then the inner failure only "
+                      "counts as read) (see 'Step 1: waiting without forwarding')");
 }
 
 template <class T>
 T Shield<T>::await_resume() {
-  AIO_TODO("l10.ex1", "if the task suspended: deliver its own cancellation first, and a cancelled inner "
-                      "task becomes CancelledError() without a message; then the inner result");
+  AIO_TODO("l10.ex1", "the caller's own cancel first, then a cancelled inner task (no message), then the "
+                      "result (see 'Step 1: waiting without forwarding')");
 }
 // end book:shield-suspend
 
@@ -128,9 +126,8 @@ T Shield<T>::await_resume() {
 /// cancellation then comes at its next co_await, as in asyncio.
 template <class T>
 bool Shield<T>::on_cancel([[maybe_unused]] Wait* self, [[maybe_unused]] const std::string& message) {
-  AIO_TODO("l10.ex2", "too late (false) once resolved or cancelled; otherwise stop listening to the "
-                      "inner task if still waiting, move to cancelled, and wake the awaiting task "
-                      "with CancelledError(message). Never cancel the inner task");
+  AIO_TODO("l10.ex2", "the cancel stops here, never at the inner task; too late once resolved "
+                      "(see 'Step 2: the caller is cancelled')");
 }
 // end book:shield-cancel
 
