@@ -58,7 +58,9 @@ class Scheduler:
         finally:
             Scheduler.current = previous
         return True
+    # end book:scheduler
 
+    # book:scheduler-run
     def run(self):
         while self.run_one():
             pass
@@ -79,7 +81,7 @@ def run_sync(coro):
     scheduler.schedule(coro)
     scheduler.run()
     return scheduler.result_of(coro)
-# end book:scheduler
+# end book:scheduler-run
 
 
 # book:awaitables

@@ -129,8 +129,7 @@ TEST_CASE("ready() hands over a move-only value", "[l03][ex1]") {
 }
 
 // book:test-yield-now
-TEST_CASE("yield_now suspends and puts the coroutine at the back of the ready deque",
-          "[l03][ex1]") {
+TEST_CASE("yield_now suspends and puts the coroutine at the back of the deque", "[l03][ex1]") {
   Log log;
   aio::Scheduler scheduler;
   auto coro = yield_times("a", 1, &log);
@@ -165,8 +164,7 @@ TEST_CASE("coroutines that yield take turns, in the order they became ready", "[
   CHECK(b.done());
 }
 
-TEST_CASE("yield_now outside a running scheduler throws InvalidStateError at the co_await",
-          "[l03][ex1]") {
+TEST_CASE("yield_now with no scheduler running throws InvalidStateError", "[l03][ex1]") {
   Log log;
   auto coro = yield_without_scheduler(&log);
   coro.handle().resume();  // by hand: no Scheduler is running
@@ -179,8 +177,7 @@ TEST_CASE("yield_now outside a running scheduler throws InvalidStateError at the
 // l03.ex2: awaitables that decide in await_suspend (bool) or choose who runs next (a handle)
 
 // book:test-latch
-TEST_CASE("the last arrival at a latch goes on at once; the others resume after it, in order",
-          "[l03][ex2]") {
+TEST_CASE("the last arrival goes on at once; the others resume after it, in order", "[l03][ex2]") {
   Log log;
   aio::Scheduler scheduler;
   aio::Latch latch(3);
@@ -213,8 +210,7 @@ TEST_CASE("an open latch lets later arrivals through without suspending", "[l03]
   CHECK(scheduler.steps() == 2);
 }
 
-TEST_CASE("a latch still waiting for an arrival keeps the others parked, out of the deque",
-          "[l03][ex2]") {
+TEST_CASE("a latch that waits for one more keeps the others out of the deque", "[l03][ex2]") {
   Log log;
   aio::Scheduler scheduler;
   aio::Latch latch(3);
@@ -233,8 +229,7 @@ TEST_CASE("a latch still waiting for an arrival keeps the others parked, out of 
 }
 
 // book:test-hand-off
-TEST_CASE("hand_off jumps straight to the next ready coroutine, without a step of the loop",
-          "[l03][ex2]") {
+TEST_CASE("hand_off jumps to the next ready coroutine without a step of the loop", "[l03][ex2]") {
   Log log;
   aio::Scheduler scheduler;
   auto a = hand_off_times("a", 3, &log);
@@ -253,8 +248,7 @@ TEST_CASE("hand_off jumps straight to the next ready coroutine, without a step o
 }
 // end book:test-hand-off
 
-TEST_CASE("a lone coroutine that hands off goes straight on, without a step of the loop",
-          "[l03][ex2]") {
+TEST_CASE("a lone coroutine that hands off goes on without a step of the loop", "[l03][ex2]") {
   aio::Scheduler scheduler;
   StackProbe probe;
   int count = 0;

@@ -2,6 +2,7 @@
 //
 // These tests drive their coroutines by hand: `coro.handle().resume()` is Python's
 // `coro.send(None)`. They need no scheduler.
+// CPython: cpython/send_drives_a_coroutine.py
 #include <aio/coro.hpp>
 #include <aio_test/catch.hpp>
 
@@ -231,8 +232,7 @@ std::uintptr_t hand_rolled_spread(int count) {
 // l03.ex3: Coro<T>'s result, a value or an exception
 
 // book:test-lazy
-TEST_CASE("calling a coroutine function runs nothing until the coroutine is resumed",
-          "[l03][ex3]") {
+TEST_CASE("calling a coroutine function runs nothing until it is resumed", "[l03][ex3]") {
   Log log;
   auto coro = greet("Ada", &log);  // Python: coro = greet("Ada"), a coroutine object
   CHECK(log.empty());              // the body has not started
@@ -285,8 +285,7 @@ TEST_CASE("a void coroutine has no value to give, but its exception is rethrown 
 }
 
 // book:test-await
-TEST_CASE("awaiting a coroutine runs it inside the awaiting one and gives its result",
-          "[l03][ex3]") {
+TEST_CASE("awaiting a coroutine runs it inside the awaiting one, for its result", "[l03][ex3]") {
   Log log;
   auto coro = outer(&log);
   coro.handle().resume();  // one resume: both awaited coroutines finish without suspending
@@ -306,13 +305,13 @@ TEST_CASE("an exception thrown in an awaited coroutine is rethrown at the co_awa
 }
 
 // book:test-never-awaited
-TEST_CASE("a coroutine that is never awaited is destroyed with its frame, its body never run",
-          "[l03][ex3]") {
+TEST_CASE("a coroutine that is never awaited is freed without running its body", "[l03][ex3]") {
   Log log;
   auto coro = forgetful(&log);
   coro.handle().resume();
-  // Python would print "RuntimeWarning: coroutine 'use_ticket' was never awaited" here. In C++
+  // Python would warn here that the coroutine was never awaited, as it frees the frame. In C++
   // the Coro's destructor frees the frame, which destroys the frame's copy of the ticket.
+  // CPython: cpython/never_awaited.py
   CHECK(log == Log{"ticket released", "forgetful goes on"});
   CHECK(coro.take_result() == "done");
 }
@@ -333,9 +332,7 @@ TEST_CASE("a Coro owns its frame: it moves, and does not copy", "[l03][ex3]") {
 }
 
 // book:test-million
-TEST_CASE("a million coroutines that complete synchronously, awaited in a loop, do not grow "
-          "the stack",
-          "[l03][ex3]") {
+TEST_CASE("a million synchronous completions awaited in a loop keep the stack flat", "[l03][ex3]") {
   StackProbe probe;
   auto coro = await_many(1'000'000, &probe);
   coro.handle().resume();  // all million awaits happen inside this one call
@@ -350,9 +347,7 @@ TEST_CASE("a million coroutines that complete synchronously, awaited in a loop, 
 // ---------------------------------------------------------------------------------------------
 // Not exercises: what the million-coroutine test guards against.
 
-TEST_CASE("with plain calls instead of transfers, each synchronous completion nests the stack "
-          "deeper",
-          "[l03][stack]") {
+TEST_CASE("with plain calls, each synchronous completion nests the stack deeper", "[l03][stack]") {
   constexpr int count = 1000;
   const std::uintptr_t spread = hand_rolled_spread<false>(count);
 #ifdef __OPTIMIZE__
@@ -365,8 +360,7 @@ TEST_CASE("with plain calls instead of transfers, each synchronous completion ne
 #endif
 }
 
-TEST_CASE("textbook symmetric transfer is flat only where the compiler makes the transfer a jump",
-          "[l03][stack]") {
+TEST_CASE("textbook symmetric transfer is flat only where transfers are jumps", "[l03][stack]") {
   constexpr int count = 1000;
   const std::uintptr_t spread = hand_rolled_spread<true>(count);
 #if defined(__clang__)

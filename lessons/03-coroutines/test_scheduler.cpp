@@ -6,6 +6,7 @@
 #include <aio_test/catch.hpp>
 
 #include <coroutine>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -70,6 +71,13 @@ aio::Coro<void> stuck_worker(aio::Latch* latch, Log* log) {
   log->push_back("never printed");
 }
 
+// Holds a copy of `token` in its frame until the frame is destroyed (a parameter lives in the
+// frame, not in the body): the token's use_count tells whether the frame still exists.
+aio::Coro<void> holds([[maybe_unused]] std::shared_ptr<int> token, aio::Latch* latch) {
+  co_await aio::yield_now();
+  if (latch != nullptr) co_await latch->arrive_and_wait();
+}
+
 aio::Coro<int> inner_steps(Log* log) {
   co_await aio::yield_now();
   log->push_back("inner ran on its own scheduler");
@@ -98,8 +106,7 @@ aio::Coro<int> await_many(int count) {
 }  // namespace
 
 // book:test-run-sync
-TEST_CASE("run_sync drives a coroutine through its suspensions and returns its result",
-          "[l03][ex4]") {
+TEST_CASE("run_sync drives a coroutine through its suspensions to its result", "[l03][ex4]") {
   Log log;
   CHECK(aio::run_sync(count_with_yields(3, &log)) == 3);
   CHECK(log == Log{"step 1", "step 2", "step 3"});
@@ -111,9 +118,9 @@ TEST_CASE("run_sync rethrows the exception that ended the coroutine", "[l03][ex4
                     "failed after a yield");
 }
 
+// CPython has no such check: cpython/waits_forever.py
 // book:test-deadlock
-TEST_CASE("run_sync throws DeadlockError when the coroutine waits for something nothing will do",
-          "[l03][ex4]") {
+TEST_CASE("run_sync throws DeadlockError when nothing will ever resume it", "[l03][ex4]") {
   Log log;
   CHECK_THROWS_AS(aio::run_sync(wait_forever(&log)), aio::DeadlockError);
   CHECK(log == Log{"suspending; nobody will schedule it again"});
@@ -141,6 +148,23 @@ TEST_CASE("run throws DeadlockError when a spawned coroutine can never go on", "
   scheduler.spawn(stuck_worker(&latch, &log));
   CHECK_THROWS_AS(scheduler.run(), aio::DeadlockError);
   CHECK(log == Log{"worker waits at the latch"});
+}
+
+TEST_CASE("run destroys the spawned coroutines before it returns", "[l03][ex4]") {
+  auto token = std::make_shared<int>(0);
+  aio::Scheduler scheduler;
+  scheduler.spawn(holds(token, nullptr));
+  scheduler.spawn(holds(token, nullptr));
+  CHECK(token.use_count() == 3);  // one copy in each frame
+  scheduler.run();
+  CHECK(token.use_count() == 1);  // the frames are gone, though the scheduler is still here
+
+  // And before it throws: a stuck coroutine goes too.
+  aio::Latch never_opens(2);
+  aio::Scheduler stuck;
+  stuck.spawn(holds(token, &never_opens));
+  CHECK_THROWS_AS(stuck.run(), aio::DeadlockError);
+  CHECK(token.use_count() == 1);
 }
 
 TEST_CASE("run_sync inside a coroutine runs a scheduler of its own", "[l03][ex4]") {

@@ -24,7 +24,7 @@
 // The last three need a running aio::Scheduler (aio/scheduler.hpp): run your coroutine with
 // aio::run_sync. Lesson 04's event loop has its own versions (aio::sleep(0ms) is yield_now).
 //
-// Your exercises in this file (run them with: ctest --preset learn -L l03):
+// Your exercises in this file (`./learn` shows the first unfinished one, `./learn hint` helps):
 //   l03.ex1  Ready<T>::await_ready() and await_resume(), YieldNow::await_suspend(): the protocol
 //   l03.ex2  Latch::Arrival::await_suspend() (bool) and HandOff::await_suspend() (a handle)
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
@@ -51,13 +51,11 @@ public:
   explicit Ready(T value) : value_(std::move(value)) {}
 
   bool await_ready() const {
-    AIO_TODO("l03.ex1", "is the result already there? For Ready it always is, so the coroutine "
-                        "never suspends");
+    AIO_TODO("l03.ex1", "is the value already there? (see 'Step 1: an awaitable that is always ready')");
   }
   void await_suspend(std::coroutine_handle<>) const noexcept {}  // never called
   T await_resume() {
-    AIO_TODO("l03.ex1", "the value of the co_await expression: hand over the stored value "
-                        "(move it: T may be move-only)");
+    AIO_TODO("l03.ex1", "the value of the co_await; T may be move-only (see 'Step 1: an awaitable that is always ready')");
   }
 
 private:
@@ -79,8 +77,8 @@ Ready<T> ready(T value) {
 struct YieldNow {
   bool await_ready() const noexcept { return false; }
   void await_suspend([[maybe_unused]] std::coroutine_handle<> self) const {
-    AIO_TODO("l03.ex1", "the coroutine is suspended and `self` is its handle: put it at the back "
-                        "of the current scheduler's ready deque (Scheduler::current())");
+    AIO_TODO("l03.ex1", "park `self` where the running scheduler will resume it, after the "
+                        "others (see 'Step 2: an awaitable that suspends')");
   }
   void await_resume() const noexcept {}
 };
@@ -96,8 +94,8 @@ inline YieldNow yield_now() noexcept { return {}; }
 struct HandOff {
   bool await_ready() const noexcept { return false; }
   std::coroutine_handle<> await_suspend([[maybe_unused]] std::coroutine_handle<> self) const {
-    AIO_TODO("l03.ex2", "schedule `self` at the back of the current scheduler's deque, then "
-                        "take the handle at the front and return it: that one runs next");
+    AIO_TODO("l03.ex2", "take your turn at the back, then jump straight to whoever is next "
+                        "(see 'Step 5: deciding while suspending')");
   }
   void await_resume() const noexcept {}
 };
@@ -135,9 +133,8 @@ public:
     /// Arrives. Returns true (stay suspended) while others are still to come, false for the
     /// last arrival, which first schedules every parked coroutine.
     bool await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
-      AIO_TODO("l03.ex2", "not the last arrival: park `self` in the latch's waiters, count it, "
-                          "return true; the last: open the latch, schedule every waiter (in "
-                          "order) and return false");
+      AIO_TODO("l03.ex2", "count the arrival: park, or if it is the last, wake the parked ones "
+                          "and go on (see 'Step 5: deciding while suspending')");
     }
 
     void await_resume() const noexcept {}

@@ -23,7 +23,7 @@
 //                  caller's handle with it
 //   FinalAwaiter   what the callee does last: jump back to the caller, if one is waiting
 //
-// Your exercise in this file (run it with: ctest --preset learn -L l03):
+// Your exercise in this file (`./learn` shows it, `./learn hint l03.ex3` helps):
 //   l03.ex3  Promise<T>::take() and Promise<void>::take(): the outcome, a value or an exception
 #pragma once
 
@@ -121,21 +121,23 @@ struct Promise : PromiseBase {
 
   /// The result, or the exception rethrown. Moves the value out.
   T take() {
-    AIO_TODO("l03.ex3", "if the body ended with an exception, rethrow it; otherwise move the "
-                        "value out of the optional");
+    AIO_TODO("l03.ex3", "the outcome of the body: its exception, or its value moved out "
+                        "(see 'Step 3: a coroutine with a result')");
   }
 };
 // end book:promise
 
+// book:promise-void
 template <>
 struct Promise<void> : PromiseBase {
   Coro<void> get_return_object() noexcept;
   void return_void() noexcept {}
   void take() {
-    AIO_TODO("l03.ex3", "a void coroutine has no value: rethrow its exception, if it ended "
-                        "with one, and otherwise do nothing");
+    AIO_TODO("l03.ex3", "a void coroutine's outcome is only its exception, if it has one "
+                        "(see 'Step 3: a coroutine with a result')");
   }
 };
+// end book:promise-void
 
 }  // namespace detail
 

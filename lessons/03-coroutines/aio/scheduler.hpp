@@ -17,7 +17,7 @@
 // this very scheduler around it. Lesson 04 replaces it with the real thing, aio::EventLoop, whose
 // ready queue holds callbacks instead of handles and which adds timers.
 //
-// Your exercise in this file (run it with: ctest --preset learn -L l03):
+// Your exercise in this file (`./learn` shows it, `./learn hint l03.ex4` helps):
 //   l03.ex4  Scheduler::run() and run_sync(): run until nothing is ready, then report
 // ([[maybe_unused]] only silences a warning until you write the body.)
 #pragma once
@@ -102,15 +102,18 @@ public:
     schedule(first_step);
   }
 
+  // book:scheduler-run
   /// Runs until the ready deque is empty, then checks every spawned coroutine, in spawn order:
   /// - one that is still suspended waits for something nothing will ever do: DeadlockError;
   /// - one that ended with an exception: the exception is rethrown here.
   /// The spawned coroutines are destroyed before run() returns or throws.
   void run() {
-    AIO_TODO("l03.ex4", "call run_one() until it returns false; then take spawned_ out of the "
-                        "scheduler and check each coroutine in order: not done means "
-                        "DeadlockError, done means take_result() (which rethrows)");
+    // book:run
+    AIO_TODO("l03.ex4", "run until nothing is ready, then account for every spawned coroutine "
+                        "(see 'Step 6: the driver')");
+    // end book:run
   }
+  // end book:scheduler-run
 
   /// How many coroutines are in the ready deque.
   std::size_t ready_count() const noexcept { return ready_.size(); }
@@ -149,9 +152,8 @@ private:
 /// deque runs dry and `coro` has not finished, it never will, and run_sync throws DeadlockError.
 template <class T>
 T run_sync([[maybe_unused]] Coro<T> coro) {
-  AIO_TODO("l03.ex4", "make a Scheduler, schedule the coroutine's handle, run it; if the "
-                      "coroutine has not finished then, throw DeadlockError; else return its "
-                      "result");
+  AIO_TODO("l03.ex4", "asyncio.run without a loop: a scheduler of its own, one coroutine, its "
+                      "result, or DeadlockError (see 'Step 6: the driver')");
 }
 // end book:run-sync
 

@@ -122,6 +122,7 @@ struct Promise : PromiseBase {
 };
 // end book:promise
 
+// book:promise-void
 template <>
 struct Promise<void> : PromiseBase {
   Coro<void> get_return_object() noexcept;
@@ -130,6 +131,7 @@ struct Promise<void> : PromiseBase {
     if (exception) std::rethrow_exception(exception);
   }
 };
+// end book:promise-void
 
 }  // namespace detail
 

@@ -96,6 +96,7 @@ public:
     schedule(first_step);
   }
 
+  // book:scheduler-run
   /// Runs until the ready deque is empty, then checks every spawned coroutine, in spawn order:
   /// - one that is still suspended waits for something nothing will ever do: DeadlockError;
   /// - one that ended with an exception: the exception is rethrown here.
@@ -114,6 +115,7 @@ public:
     }
     // end book:run
   }
+  // end book:scheduler-run
 
   /// How many coroutines are in the ready deque.
   std::size_t ready_count() const noexcept { return ready_.size(); }
