@@ -106,7 +106,7 @@ public:
     // The consumer's side. (Checked builds stop here, with a message, when *it comes before the
     // body has yielded anything: then begin() did not run the body.)
     const T& value() const noexcept {
-      assert(current_ != nullptr && "*it before the body reached a co_yield: did begin() resume it?");
+      assert(current_ != nullptr && "*it before the body reached a co_yield: did begin() run it?");
       return *current_;
     }
 

@@ -51,11 +51,13 @@ public:
   explicit Ready(T value) : value_(std::move(value)) {}
 
   bool await_ready() const {
-    AIO_TODO("l03.ex1", "is the value already there? (see 'Step 1: an awaitable that is always ready')");
+    AIO_TODO("l03.ex1", "is the value already there? "
+                        "(see 'Step 1: an awaitable that is always ready')");
   }
   void await_suspend(std::coroutine_handle<>) const noexcept {}  // never called
   T await_resume() {
-    AIO_TODO("l03.ex1", "the value of the co_await; T may be move-only (see 'Step 1: an awaitable that is always ready')");
+    AIO_TODO("l03.ex1", "the value of the co_await; T may be move-only "
+                        "(see 'Step 1: an awaitable that is always ready')");
   }
 
 private:
