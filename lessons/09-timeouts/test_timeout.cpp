@@ -345,6 +345,23 @@ TEST_CASE("a deadline that has passed already fires in the next loop iteration",
   CHECK(join(log) == "enter | inside | tick 0 | TimeoutError | tick 1");
 }
 
+// CPython: cpython/timeout_reads_clock.py
+TEST_CASE("timeout(delay) counts from the call, not from the co_await", "[l09][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Timeout scope = aio::timeout(1s);
+    log->push_back(at("made, when() = " + when(scope)));
+    co_await aio::sleep(500ms);
+    try {
+      co_await scope.run(job(log, 2s, 1));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("TimeoutError"));
+    }
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"0.0 made, when() = 1.0", "1.0 job cancelled: CancelledError()", "1.0 TimeoutError"});
+}
+
 TEST_CASE("aio::timeout(std::nullopt) never expires", "[l09][ex2]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {

@@ -404,6 +404,22 @@ TEST_CASE("a caller that must have the result awaits the task again, then rethro
                    "2.0 caller got saved, goes on being cancelled", "2.0 caller cancelled() = True"});
 }
 
+// A shield protects from the caller, not from the end of the program.
+// CPython: cpython/shield_shutdown.py
+TEST_CASE("aio::run cancels a shielded task still running when main returns", "[l10][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Task<std::string> write = aio::create_task(work(log, 2s));
+    try {
+      co_await aio::timeout(500ms).run(shielded(write));
+    } catch (const aio::TimeoutError&) {
+      log->push_back(at("main: stopped waiting, returns"));
+    }
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"0.5 main: stopped waiting, returns", "0.5 work cancelled"});
+}
+
 TEST_CASE("a task destroyed while it waits through a shield leaves nothing behind", "[l10][ex1]") {
   // Destroying the waiting frame must take the shield's listener off the inner task, which is
   // destroyed after it (AddressSanitizer checks that nothing is touched afterwards).
