@@ -69,6 +69,17 @@ TEST_CASE("timers due at the same time leave in the order they were pushed", "[l
                                   {5, 0}, {5, 2}, {5, 4}, {5, 6}, {5, 8}, {5, 10}});
 }
 
+TEST_CASE("equal deadlines keep their push order when a removal moves a slot", "[l04][ex3]") {
+  // A removal (and every pop) moves the last slot into the hole, where it may have to rise past
+  // parents with the same deadline: rising must compare sequence numbers too, not deadlines only.
+  Timers timers({20, 20, 20, 20, 20, 10, 10});
+  TimerHeap heap;
+  timers.push_all(heap);
+  heap.remove(&timers.nodes[3]);
+  CHECK(timers.drain(heap) == std::vector<std::pair<int, std::size_t>>{
+                                  {10, 5}, {10, 6}, {20, 0}, {20, 1}, {20, 2}, {20, 4}});
+}
+
 TEST_CASE("a timer removed from the middle is gone; the others keep their order",
           "[l04][ex3]") {
   Timers timers({50, 20, 90, 10, 70, 30, 80, 60, 40, 0, 25, 65});

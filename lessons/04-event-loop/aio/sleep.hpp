@@ -23,6 +23,7 @@
 #include <aio/not_implemented.hpp>
 #include <aio/task_base.hpp>
 
+#include <cassert>
 #include <coroutine>
 #include <string>
 
@@ -65,6 +66,7 @@ private:
   // the step will fetch it soon enough.
   static void on_timer(detail::TimerNode* node) {
     auto* self = static_cast<SleepAwaiter*>(node);
+    assert(self->loop_ != nullptr && "await_suspend must keep the task's loop in loop_");
     self->loop_->schedule(self->task_->next_step());
   }
 

@@ -18,6 +18,7 @@
 #include <aio/clock.hpp>
 #include <aio/task_base.hpp>
 
+#include <cassert>
 #include <coroutine>
 #include <string>
 
@@ -70,6 +71,7 @@ private:
   // the step will fetch it soon enough.
   static void on_timer(detail::TimerNode* node) {
     auto* self = static_cast<SleepAwaiter*>(node);
+    assert(self->loop_ != nullptr && "await_suspend must keep the task's loop in loop_");
     self->loop_->schedule(self->task_->next_step());
   }
 
