@@ -28,18 +28,20 @@
 // may still run after the AsCompleted object is gone (a loop that breaks out after the first
 // result), and must find the state alive. Only one task at a time may wait in next().
 //
-// Your exercise in this file (run it with: ctest --preset learn -R l07.ex4):
-//   l07.ex4  as_completed: watch the tasks, queue each one a loop iteration after it finished,
-//            hand out the results in that order, and the timeout
-// close(), the *_entry functions and NextAwaiter::on_cancel are written for you: they run where
-// an exception would end the program, or keep the shared state alive. Read them first.
+// Your exercises in this file (./learn shows the first one that fails, ./learn hint l07.ex4 its
+// hints; with CMake: ctest --preset learn -R l07.ex4):
+//   l07.ex4  State::watch, on_completion and take: a queue of finished tasks
+//   l07.ex5  NextAwaiter::await_suspend and State::on_timeout: the next result, or the clock
+// close(), stop_timer(), wake_waiter(), the *_entry functions and NextAwaiter::on_cancel are
+// written for you: they run where an exception would end the program, or keep the shared state
+// alive. Read them first.
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
 #pragma once
 
 #include <aio/clock.hpp>
 #include <aio/errors.hpp>
-#include <aio/not_implemented.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/not_implemented.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
 
@@ -74,11 +76,12 @@ public:
 
     bool await_ready() const noexcept { return state_->has_result(); }
 
+    // book:next-suspend
     void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
-      AIO_TODO("l07.ex4", "remember the awaiting task (current_task_for); refuse a second waiter "
-                          "(InvalidStateError); become the state's waiter_, set Wait::cancel to "
-                          "on_cancel and suspend the task on this wait");
+      AIO_TODO("l07.ex5", "one waiter at a time: refuse a second one; else become the state's "
+                          "waiter and suspend (see 'Step 8: waiting for the next result')");
     }
+    // end book:next-suspend
 
     T await_resume() {
       if (task_ != nullptr) task_->throw_if_cancelled();
@@ -172,10 +175,9 @@ private:
     /// Listens to every task (a task already done is queued at once, in input order), then
     /// arms the timer.
     void watch([[maybe_unused]] std::optional<Duration> timeout) {
-      AIO_TODO("l07.ex4", "watch every task: fill in its Listener (state, on_done); a task already "
-                          "done gets schedule_completion() at once, the others get the listener; "
-                          "then, with a timeout and tasks to watch, arm the timer (fire = "
-                          "timer_entry) holding a reference of its own");
+      AIO_TODO("l07.ex4", "listen to every task (a done one is queued by schedule_completion); "
+                          "arm the timer, with a reference of its own (see 'Step 7: a queue of "
+                          "finished tasks')");
     }
     // end book:watch
 
@@ -191,8 +193,8 @@ private:
     /// The next result in completion order; once the time is up and nothing is left, the
     /// TimeoutError that asyncio raises for each result that never came.
     T take() {
-      AIO_TODO("l07.ex4", "hand out the result (or exception) of the next task in order_; if none "
-                          "is left and the time is up, throw aio::TimeoutError");
+      AIO_TODO("l07.ex4", "the next result in completion order; once none is left and the time is "
+                          "up, TimeoutError (see 'Step 7: a queue of finished tasks')");
     }
     // end book:take
 
@@ -232,17 +234,19 @@ private:
     /// One iteration after tasks_[index] finished (asyncio's _on_completion): queue it and
     /// wake the task waiting in next(), if any.
     void on_completion([[maybe_unused]] std::size_t index) {
-      AIO_TODO("l07.ex4", "unless the timeout came first: queue the task, stop the timer once the "
-                          "last one is queued, and wake the waiter");
+      AIO_TODO("l07.ex4", "unless the time is up: queue the task, disarm the timer after the last "
+                          "one, wake the waiter (see 'Step 7: a queue of finished tasks')");
     }
+    // end book:on-completion
 
+    // book:on-timeout
     /// The time is up (asyncio's _on_timeout): stop listening; every result still to come
     /// will raise TimeoutError.
     void on_timeout() {
-      AIO_TODO("l07.ex4", "stop listening to every task, remember that the time is up, and wake "
-                          "the waiter");
+      AIO_TODO("l07.ex5", "stop listening; from now on each missing result is a TimeoutError; "
+                          "wake the waiter (see 'Step 8: waiting for the next result')");
     }
-    // end book:on-completion
+    // end book:on-timeout
 
     void wake_waiter() {
       if (waiter_ == nullptr) return;

@@ -24,11 +24,11 @@
 // are withdrawn) and the task sees aio::CancelledError at its co_await. The tasks it waited for
 // are NOT cancelled, as in asyncio.
 //
-// Your exercises in this file (run one with: ctest --preset learn -R l07.ex1):
-//   l07.ex1  ALL_COMPLETED: register a listener on every task, count completions one loop
-//            iteration later (on_completion), split the tasks into done and pending
-//   l07.ex2  FIRST_COMPLETED and FIRST_EXCEPTION: decide when the wait may end early
-//   l07.ex3  the timeout: arm the timer, and end the wait when it is due
+// Your exercises in this file (./learn shows the first one that fails, ./learn hint l07.ex1 its
+// hints; with CMake: ctest --preset learn -R l07.ex1):
+//   l07.ex1  await_suspend: listen to every task, then suspend
+//   l07.ex2  on_completion and await_resume: count one turn later, then done and pending
+//   l07.ex3  returns_early, start_timer and on_timer: the first task, the first failure, the clock
 // finish(), withdraw() and on_cancel() are written for you: they run where an exception would
 // end the program (a destructor, a cancellation), so they cannot be stubs. Read them first.
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
@@ -36,8 +36,8 @@
 
 #include <aio/clock.hpp>
 #include <aio/errors.hpp>
-#include <aio/not_implemented.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/not_implemented.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
@@ -95,18 +95,15 @@ public:
 
   // book:wait-suspend
   void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
-    AIO_TODO("l07.ex1", "remember the awaiting task (current_task_for); if there is a timeout, "
-                        "start_timer() first; size listeners_ like tasks_ and fill each one in "
-                        "(owner, on_done); a task already done gets its on_completion scheduled on "
-                        "the loop at once, the others get the listener; set Wait::cancel to "
-                        "on_cancel and suspend the task on this wait last of all");
+    AIO_TODO("l07.ex1", "give every task a listener, or schedule its on_completion if it is "
+                        "already done; then suspend the task (see 'Step 2: registering')");
   }
   // end book:wait-suspend
 
   // book:wait-resume
   WaitResult<T> await_resume() {
-    AIO_TODO("l07.ex1", "deliver a cancellation first (throw_if_cancelled), then move each task "
-                        "into done or pending, keeping the order they were given in");
+    AIO_TODO("l07.ex2", "deliver a cancellation first; then each task goes to done or pending, in "
+                        "the order given (see 'Step 4: done and pending')");
   }
   // end book:wait-resume
 
@@ -128,10 +125,8 @@ private:
   // The awaiter is still alive here: the awaiting task is only woken by finish(), which stops
   // every listener, so its step always comes after any on_completion already scheduled.
   static void on_completion([[maybe_unused]] void* arg) {
-    AIO_TODO("l07.ex1", "arg is the Listener of the task that finished; if the wait is already "
-                        "over do nothing; else count the task, and finish() once none remain, or "
-                        "earlier when return_when is not ALL_COMPLETED and returns_early() agrees "
-                        "(the index of a listener in listeners_ is the index of its task)");
+    AIO_TODO("l07.ex2", "unless the wait is over already, count this task and decide whether the "
+                        "wait is over now (see 'Step 3: the second hop')");
   }
   // end book:wait-on-completion
 
@@ -140,22 +135,22 @@ private:
   /// did not fail. Reading the error marks it as retrieved, as asyncio's f.exception() does, so
   /// that a failure wait() has seen is not reported as "never retrieved".
   bool returns_early([[maybe_unused]] TaskBase& finished) {
-    AIO_TODO("l07.ex2", "FIRST_COMPLETED: any finished task will do; FIRST_EXCEPTION: only a task "
-                        "that failed, and a cancelled task did not fail (its error is a "
-                        "CancelledError)");
+    AIO_TODO("l07.ex3", "may this finished task end the wait before the others? A cancelled task "
+                        "did not fail (see 'Step 5: returning early')");
   }
   // end book:returns-early
 
   // book:wait-timeout
   void start_timer() {
-    AIO_TODO("l07.ex3", "this awaiter is a TimerNode: point its fire at on_timer and add it to "
-                        "the loop's timers, due timeout_ from now");
+    AIO_TODO("l07.ex3", "this awaiter is its own timer node: make it fire on_timer, timeout_ from "
+                        "now (see 'Step 6: the timeout')");
   }
 
   // The timer is due: the wait is over, whatever is still pending. The task runs in the next
   // iteration, as after a sleep.
   static void on_timer([[maybe_unused]] detail::TimerNode* node) {
-    AIO_TODO("l07.ex3", "the node is this awaiter: unless the wait is already over, finish it");
+    AIO_TODO("l07.ex3", "the time is up: end the wait, unless something ended it already (see "
+                        "'Step 6: the timeout')");
   }
   // end book:wait-timeout
 

@@ -66,6 +66,7 @@ public:
 
     bool await_ready() const noexcept { return state_->has_result(); }
 
+    // book:next-suspend
     void await_suspend(std::coroutine_handle<> self) {
       task_ = &detail::current_task_for("aio::as_completed");
       if (state_->waiter_ != nullptr) {
@@ -75,6 +76,7 @@ public:
       Wait::cancel = &on_cancel;
       task_->suspend(self, this);
     }
+    // end book:next-suspend
 
     T await_resume() {
       if (task_ != nullptr) task_->throw_if_cancelled();
@@ -247,7 +249,9 @@ private:
       if (--watching_ == 0) stop_timer();
       wake_waiter();
     }
+    // end book:on-completion
 
+    // book:on-timeout
     /// The time is up (asyncio's _on_timeout): stop listening; every result still to come
     /// will raise TimeoutError.
     void on_timeout() {
@@ -256,7 +260,7 @@ private:
       timed_out_ = true;
       wake_waiter();
     }
-    // end book:on-completion
+    // end book:on-timeout
 
     void wake_waiter() {
       if (waiter_ == nullptr) return;
