@@ -1,6 +1,7 @@
 """The verbs of ./learn and their options. Exit codes: 0 success (everything done), 1 something
 to fix (an exercise fails, a build breaks), 2 a command line that cannot be understood."""
 import argparse
+import os
 import re
 import sys
 import textwrap
@@ -273,6 +274,15 @@ def cmd_bench(args, extra):
 
 
 def main(argv):
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (./learn list | head): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv):
     argv, extra = split_passthrough(list(argv))
     parser = make_parser()
     args = parser.parse_args(argv)

@@ -12,7 +12,7 @@ spacing taken out, inside the same classes. Not a C++ parser: it is right for th
 and says so when it cannot be sure (unbalanced braces, two candidates).
 """
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 CONTROL = {"if", "for", "while", "switch", "catch", "do", "else", "try", "return", "co_return",
@@ -65,7 +65,6 @@ class Block:
     kind: str                    # function, class, namespace or other
     name: str = ""               # Generator, operator++, TaskGroup::State::adopt
     parent: "Block" = None
-    children: list = field(default_factory=list)
 
     def scope(self):
         """The names of the classes around this block, outermost first."""
@@ -213,8 +212,6 @@ def blocks(text):
             kind = "other"  # a block inside a body (a lambda, an if) is part of that body
         block = Block(open=open_, close=pairs[open_], head_start=start, head=head, kind=kind,
                       name=name, parent=parent)
-        if parent:
-            parent.children.append(block)
         found.append(block)
         stack.append(block)
     return found

@@ -4,8 +4,6 @@ Hint 1 names the concept, hint 2 the plan; both live in the exercise's section o
 (CONTRIBUTING.md, "Exercises, hints and solutions"). The level already shown is remembered per
 exercise in build/learn/learn-state.json; after hint 2 the runner points to the solutions page.
 """
-import course
-
 from . import progress
 from . import show
 from . import stubs
@@ -23,19 +21,6 @@ def record(exercise_id, level):
     hints = memory.setdefault("hints", {})
     hints[exercise_id] = max(hints.get(exercise_id, 0), level)
     progress.save_memory(memory)
-
-
-def stub_hint(exercise):
-    for path, _ in exercise.todos:
-        text = (course.ROOT / path).read_text(errors="replace")
-        hint = stubs.todo_hint(text, exercise.id)
-        if hint:
-            return hint
-    for stub in stubs.shipped_functions(exercise):
-        hint = stubs.todo_hint(stub.text, exercise.id)
-        if hint:
-            return hint
-    return None
 
 
 def give(exercise, level=None):
@@ -66,7 +51,7 @@ def give(exercise, level=None):
             term.out(term.wrap(f"That was the last hint. The answer, with why it is written that way: {link}"))
             term.out(term.dim("(try once more before you look: the tests tell you a lot)"))
     if task:
-        term.out(term.dim(f"The exercise in the chapter: {task}"))
+        term.out(term.dim(term.wrap(f"The exercise in the chapter: {task}")))
     return 0
 
 
@@ -74,10 +59,10 @@ def _not_written(exercise):
     """The chapter has no section with hints for the exercise yet: say so, and give what exists."""
     lesson = exercise.lesson
     chapter = show.chapter_link(lesson) or f"book/{lesson.name}.md"
-    term.out(term.note(f"The hints for {exercise.id} are not written yet: {chapter} has no section "
-                       f"'### {exercise.id}: ...'."))
+    term.out(term.note(term.wrap(f"The hints for {exercise.id} are not written yet: {chapter} has no "
+                                 f"section '### {exercise.id}: ...'.")))
     term.out()
-    hint = stub_hint(exercise)
+    hint = stubs.exercise_hint(exercise)
     if hint:
         term.out("The stub's own hint:")
         term.out(term.wrap(hint, "  "))

@@ -39,11 +39,9 @@ def reading(exercise):
         return title, chapter_link(lesson, anchor)
     headings = course.headings(lesson.chapter.read_text(errors="replace"))
     by_title = {_plain(t): a for a, t in headings.items()}
-    for path, _ in exercise.todos:
-        hint = stubs.todo_hint((ROOT / path).read_text(errors="replace"), exercise.id) or ""
-        see = re.search(r"\(see '([^']+)'\)", hint)
-        if see and _plain(see.group(1)) in by_title:
-            return see.group(1), chapter_link(lesson, by_title[_plain(see.group(1))])
+    see = re.search(r"\(see '([^']+)'\)", stubs.exercise_hint(exercise) or "")
+    if see and _plain(see.group(1)) in by_title:
+        return see.group(1), chapter_link(lesson, by_title[_plain(see.group(1))])
     if "the-exercises" in headings:
         return headings["the-exercises"], chapter_link(lesson, "the-exercises")
     return lesson.chapter.stem, chapter_link(lesson)
@@ -114,7 +112,7 @@ def show_current(state, states, survey=None, hint_level=0):
     labelled("edit", lines or [f"lessons/{exercise.lesson.name}/aio/"])
     read = reading(exercise)
     if read:
-        labelled("read", pair(read[0], read[1]) if len(read[0]) < 40 else [read[0], read[1]])
+        labelled("read", pair(read[0], read[1]))
     if state.status == "broken":
         labelled("build", [term.bad("the lesson's tests do not compile; the first error:")])
         builds.show_failure(survey.build, exercise.lesson.nn, indent=" " * (LABEL + 2))
@@ -135,7 +133,11 @@ def show_current(state, states, survey=None, hint_level=0):
 def show_check(result, label="check"):
     lines = []
     summary = testrun.summary(result)
-    if result.cases and result.failed_cases:
+    if result.status == "timeout":
+        lines.append(term.bad("a test case never ends:"))
+    elif result.status == "crashed":
+        lines.append(term.bad("the test program crashed:"))
+    elif result.cases and result.failed_cases:
         first = f"{result.failed_cases} of {result.cases} test cases fail; the first:"
         lines.append(term.bad(first) if result.failed_cases == result.cases else term.note(first))
     for number, line in enumerate(summary):
@@ -160,11 +162,12 @@ def show_all_done(states):
                        f"{lessons[0]}-{lessons[-1]}, all passing."))
     term.out()
     term.out("What next:")
-    for line in (f"./learn verify NN    a whole lesson again, with its mirror and under the sanitizers",
-                 f"./learn bench NN     a lesson's benchmark, on your code, optimised",
-                 "python3 benchmarks/compare.py --bin build/learn-release/bin/bench_workloads",
-                 "                     your runtime against CPython's asyncio, side by side",
-                 "                     (after: cmake --build --preset learn-release)"):
+    for line in ("./learn verify NN   a lesson again, with its mirror, under the sanitizers",
+                 "./learn bench NN    a lesson's benchmark on your code, optimised",
+                 "Your runtime against CPython's asyncio, side by side:",
+                 "  cmake --preset learn-release",
+                 "  cmake --build --preset learn-release --target bench_workloads",
+                 "  python3 benchmarks/compare.py --bin build/learn-release/bin/bench_workloads"):
         term.out("  " + line)
     planned = planned_lessons()
     if planned:
@@ -197,10 +200,10 @@ def show_list(states, survey=None):
             mark = {"done": "+", "current": ">"}.get(status, " ")
             name = title(exercise)
             minutes_text = f"{exercise.minutes} min" if exercise.minutes else ""
-            room = term.width() - 4 - 8 - 18 - 8
+            room = term.width() - 38
             if len(name) > room:
                 name = name[:room - 3] + "..."
-            term.out(f"  {mark} {exercise.id:<8} {name:<{room}} " + paint(f"{status:<17}") + f" {minutes_text:>7}")
+            term.out(f"  {mark} {exercise.id:<8} {name:<{room}} " + paint(f"{status:<16}") + f" {minutes_text:>7}")
         term.out()
     hours, minutes = divmod(total_minutes, 60)
     term.out(term.bold(f"{done_count} of {len(states)} exercises done") +

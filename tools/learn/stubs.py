@@ -31,6 +31,20 @@ def todo_hint(text, exercise_id):
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', call.group(1))).replace('\\"', '"')
 
 
+def exercise_hint(exercise):
+    """The short hint of the exercise's AIO_TODO: from the learner's file while it is there, else
+    from the shipped stub."""
+    for path, _ in exercise.todos:
+        hint = todo_hint((ROOT / path).read_text(errors="replace"), exercise.id)
+        if hint:
+            return hint
+    for stub in shipped_functions(exercise):
+        hint = todo_hint(stub.text, exercise.id)
+        if hint:
+            return hint
+    return None
+
+
 def _git(*args):
     try:
         done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
@@ -82,12 +96,16 @@ def committed_markers():
     return counts
 
 
+@lru_cache(maxsize=None)
+def _tracked(folder):
+    listed = _git("ls-files", "--", folder)
+    return tuple(p for p in (listed or "").split() if p.endswith(".hpp"))
+
+
 def stub_paths(lesson):
     """The lesson's exercise headers (relative paths): those on disk and those git knows."""
     paths = {str(p.relative_to(ROOT)) for p in lesson.stubs()}
-    listed = _git("ls-files", "--", f"lessons/{lesson.name}/aio/")
-    if listed:
-        paths.update(p for p in listed.split() if p.endswith(".hpp"))
+    paths.update(_tracked(f"lessons/{lesson.name}/aio/"))
     return sorted(paths)
 
 

@@ -48,7 +48,9 @@ def out(text=""):
 
 
 def width():
-    return max(40, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns))
+    """The longest line to print: one short of the terminal's width (80 at most), since a line
+    that fills the last column makes some terminals wrap."""
+    return max(40, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns) - 1)
 
 
 def wrap(text, indent="", subsequent=None):

@@ -24,7 +24,6 @@ import course
 from . import build as builds
 
 ROOT = course.ROOT
-EXERCISE = re.compile(r"^l\d\d\.ex\d+$")
 
 
 @dataclass
@@ -187,28 +186,24 @@ def parse_catch2_xml(text):
     return cases, checks
 
 
-def run(test, jobs_env=None):
+def run(test):
     """Run one test as CTest would, with a Catch2 program also writing its XML report."""
     if not test.command or not Path(test.command[0]).exists() and test.catch2:
         return Result(test, "missing")
     env = dict(os.environ, **test.env)
-    if jobs_env:
-        env.update(jobs_env)
-    report = None
     command = list(test.command)
+    report = None
     if test.catch2:
         handle, report = tempfile.mkstemp(prefix="learn-", suffix=".xml")
         os.close(handle)
         command += ["--reporter", "xml", "--out", report]
     try:
         code, output, timed_out = _execute(command, test.cwd or ROOT, env, test.timeout)
+        xml = Path(report).read_text(errors="replace") if report else ""
     except FileNotFoundError:
         return Result(test, "missing")
-    xml = ""
-    if report:
-        try:
-            xml = Path(report).read_text(errors="replace")
-        finally:
+    finally:
+        if report:
             os.unlink(report)
     if timed_out:
         status = "timeout"
@@ -253,6 +248,10 @@ def _execute(command, cwd, env, timeout):
         _kill(process)
         stdout, stderr = process.communicate()
         return None, stdout + stderr, True
+    except BaseException:  # Ctrl-C: the program is in a session of its own, so stop it here
+        _kill(process)
+        process.wait()
+        raise
     finally:
         with _lock:
             _running.discard(process)
