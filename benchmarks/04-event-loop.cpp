@@ -17,6 +17,13 @@
 //   BM_naive_call_soon/N   as BM_call_soon
 //   BM_naive_switch/N      as BM_sleep0_switch: a coroutine that yields through call_soon
 //   BM_naive_call_later/N  as BM_call_later
+// And many sleeping coroutines, the shape of W4_timers in workloads.cpp, on the virtual clock;
+// each sleeps a random 0 to 10 ms once:
+//   BM_naive_sleepers/N    N coroutines, resumed by a lambda through the naive loop's call_later
+//   BM_loop_sleepers/N     N coroutines on aio::EventLoop, each awaiter its own timer node (as
+//                          sleep's is), resumed when the timer fires: no allocation per sleep
+//   BM_task_sleepers/N     N tasks awaiting aio::sleep, awaited in turn by main: what a program
+//                          pays, tasks included
 // And the ready queue alone, a ring of 16-byte entries against a std::deque of the same entries:
 //   BM_ready_ring/N, BM_ready_deque/N   N entries pushed, then popped and run
 //
@@ -27,6 +34,7 @@
 #include <aio/naive_loop.hpp>
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
+#include <aio/task.hpp>  // aio::create_task, lesson 05's, used here as a black box
 #include <aio/timeline.hpp>
 
 #include <algorithm>
@@ -203,6 +211,92 @@ void BM_naive_call_later(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 
+// ---- many sleeping coroutines --------------------------------------------------------------------
+
+// Delays of 0 to 10 ms in whole microseconds (fixed seed), as in W4_timers.
+std::vector<aio::Duration> random_delays(std::int64_t n) {
+  std::mt19937_64 random(42);
+  std::uniform_int_distribution<std::int64_t> microseconds(0, 10'000);
+  std::vector<aio::Duration> delays;
+  for (std::int64_t i = 0; i < n; ++i) delays.push_back(std::chrono::microseconds(microseconds(random)));
+  return delays;
+}
+
+aio::Coro<void> nap(aio::Duration delay) { co_await aio::sleep(delay); }
+
+aio::Coro<void> sleepers(std::vector<aio::Duration> delays) {
+  std::vector<aio::Task<void>> tasks;
+  tasks.reserve(delays.size());
+  for (const aio::Duration delay : delays) tasks.push_back(aio::create_task(nap(delay)));
+  for (aio::Task<void>& task : tasks) co_await task;
+}
+
+void BM_task_sleepers(benchmark::State& state) {
+  const std::vector<aio::Duration> delays = random_delays(state.range(0));
+  for (auto _ : state) aio::run(sleepers(delays), virtual_clock);
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+struct NaiveSleep {
+  aio::NaiveLoop* loop;
+  aio::Duration delay;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> self) const {
+    loop->call_later(delay, [self] { self.resume(); });
+  }
+  void await_resume() const noexcept {}
+};
+
+aio::Coro<void> naive_nap(aio::NaiveLoop* loop, aio::Duration delay) { co_await NaiveSleep{loop, delay}; }
+
+// The real loop's timer path without tasks: the awaiter, in the coroutine's frame, is the node.
+struct NodeSleep : aio::detail::TimerNode {
+  aio::EventLoop* loop;
+  aio::Duration delay;
+  std::coroutine_handle<> waiter;
+
+  NodeSleep(aio::EventLoop* l, aio::Duration d) : loop(l), delay(d) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> self) {
+    waiter = self;
+    fire = [](aio::detail::TimerNode* node) { static_cast<NodeSleep*>(node)->waiter.resume(); };
+    loop->add_timer(*this, loop->time() + delay);
+  }
+  void await_resume() const noexcept {}
+};
+
+aio::Coro<void> node_nap(aio::EventLoop* loop, aio::Duration delay) { co_await NodeSleep(loop, delay); }
+
+void BM_loop_sleepers(benchmark::State& state) {
+  const std::vector<aio::Duration> delays = random_delays(state.range(0));
+  for (auto _ : state) {
+    aio::EventLoop loop(aio::Clock::virtual_time());
+    std::vector<aio::Coro<void>> naps;
+    naps.reserve(delays.size());
+    for (const aio::Duration delay : delays) {
+      naps.push_back(node_nap(&loop, delay));
+      naps.back().handle().resume();  // runs to its sleep
+    }
+    loop.run_forever();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+void BM_naive_sleepers(benchmark::State& state) {
+  const std::vector<aio::Duration> delays = random_delays(state.range(0));
+  for (auto _ : state) {
+    aio::NaiveLoop loop;
+    std::vector<aio::Coro<void>> naps;
+    naps.reserve(delays.size());
+    for (const aio::Duration delay : delays) {
+      naps.push_back(naive_nap(&loop, delay));
+      naps.back().handle().resume();  // runs to its sleep
+    }
+    loop.run();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 // ---- the ready queue alone ----------------------------------------------------------------------
 
 template <class Queue, class Push, class Pop>
@@ -258,6 +352,9 @@ BENCHMARK(BM_call_later)->Apply(timer_sizes);
 BENCHMARK(BM_naive_call_soon)->Apply(queue_sizes);
 BENCHMARK(BM_naive_switch)->Apply(switch_sizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_naive_call_later)->Apply(timer_sizes);
+BENCHMARK(BM_naive_sleepers)->Apply(timer_sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_loop_sleepers)->Apply(timer_sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_task_sleepers)->Apply(timer_sizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ready_ring)->Apply(queue_sizes);
 BENCHMARK(BM_ready_deque)->Apply(queue_sizes);
 

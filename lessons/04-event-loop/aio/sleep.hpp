@@ -51,11 +51,13 @@ public:
 
   bool await_ready() const noexcept { return false; }  // even sleep(0) gives the others a turn
 
+  // book:sleep-suspend
   void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
     static_cast<void>(delay_);  // only to keep Clang quiet until you use delay_
     AIO_TODO("l04.ex6", "sleep(0) or less: suspend and wake the task now; else make this awaiter "
                         "a timer that fires on_timer, then suspend (see 'The two hops of sleep')");
   }
+  // end book:sleep-suspend
 
   void await_resume() { task_->throw_if_cancelled(); }
 

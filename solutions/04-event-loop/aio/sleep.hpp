@@ -46,6 +46,7 @@ public:
 
   bool await_ready() const noexcept { return false; }  // even sleep(0) gives the others a turn
 
+  // book:sleep-suspend
   void await_suspend(std::coroutine_handle<> self) {
     task_ = &detail::current_task_for("aio::sleep");
     if (delay_ <= Duration{0}) {
@@ -61,6 +62,7 @@ public:
     loop_->add_timer(*this, loop_->time() + delay_);
     task_->suspend(self, this);
   }
+  // end book:sleep-suspend
 
   void await_resume() { task_->throw_if_cancelled(); }
 
