@@ -4,8 +4,8 @@
 //                              iteration waits with FIRST_COMPLETED and gets the N back pending:
 //                              N listeners added and N removed. Items: tasks watched.
 //   BM_wait_all_completed/N    N tasks that finish at once, then wait(ALL_COMPLETED) on them.
-//   BM_await_each/N            the same N tasks awaited one after the other, the way gather
-//                              collects its results: the baseline for the two around it.
+//   BM_await_each/N            the same N tasks awaited one after the other (the simplest way
+//                              to collect results in order): the baseline for the two around it.
 //   BM_as_completed/N          the same N tasks, their results taken with as_completed.
 //
 // Every program runs on the virtual clock, so nothing sleeps: the numbers are the mechanism
