@@ -103,7 +103,7 @@ TEST_CASE("call_soon runs callbacks in the order they were scheduled", "[l04][ex
 // end book:test-call-soon
 
 // book:test-run-once
-TEST_CASE("run_once runs only the callbacks that were ready when it began", "[l04][ex4]") {
+TEST_CASE("a callback scheduled during run_once waits for the next iteration", "[l04][ex4]") {
   VirtualLoop v;
   v.loop.call_soon([&v] {
     v.log.push_back("outer");

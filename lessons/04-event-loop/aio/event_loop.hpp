@@ -8,8 +8,8 @@
 //   1. if nothing is ready, wait until the earliest timer is due (the virtual clock just jumps
 //      there: "autojump"); with something ready, do not wait at all;
 //   2. move every timer that is due to the back of the ready queue;
-//   3. run the callbacks that were ready when the iteration began; whatever they schedule runs
-//      in the next iteration, so one busy task cannot starve the others.
+//   3. count the callbacks that are ready now, due timers included, and run that many; whatever
+//      they schedule runs in the next iteration, so one busy task cannot starve the others.
 //
 // Where a callback runs: on the thread that runs the loop, inside run_once, never inside the
 // call_soon / call_later that scheduled it.

@@ -4,7 +4,7 @@ ntodo = len(_ready): a timer due now runs in this iteration, behind what was alr
 a callback scheduled during the iteration waits for the next one. stop() ends run_forever at the
 end of the iteration, which makes the boundary visible.
 (test_event_loop.cpp and test_naive_loop.cpp: "a due timer runs after the callbacks that were
-already ready", "run_once runs only the callbacks that were ready when it began")"""
+already ready", "a callback scheduled during run_once waits for the next iteration")"""
 import asyncio
 import asyncio.base_events
 import inspect
@@ -18,7 +18,7 @@ loop = asyncio.new_event_loop()
 
 
 def first():
-    print("call_soon, scheduled second: ready when the iteration began")
+    print("call_soon, scheduled second: it was ready already")
     loop.call_soon(print, "call_soon from a callback: the next iteration")
     loop.stop()  # ends run_forever once this iteration is over
 
@@ -33,7 +33,7 @@ loop.close()
 
 # expect 3.11:
 # _run_once counts the ready callbacks after moving the due timers: True
-# call_soon, scheduled second: ready when the iteration began
+# call_soon, scheduled second: it was ready already
 # call_later(0), scheduled first: due, so it joins this iteration
 # run_forever returned after one iteration
 # call_soon from a callback: the next iteration
