@@ -1,6 +1,6 @@
-// Tests for aio::ExceptionGroup (lesson 11, ex4): what it says, and matching its exceptions by
+// Tests for aio::ExceptionGroup (lesson 11, ex5): what it says, and matching its exceptions by
 // type as Python's except*, split() and subgroup() do. No event loop: a group is plain data.
-// The expected results were checked against CPython 3.11's ExceptionGroup.
+// CPython gives the same results for the same group: cpython/exception_group_split.py.
 #include <aio/errors.hpp>
 #include <aio/exception_group.hpp>
 #include <aio_test/catch.hpp>
@@ -70,9 +70,9 @@ aio::ExceptionGroup sample() {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Not an exercise: the group itself is written for you (the task group needs it from ex3 on).
+// Not an exercise: the group itself is written for you (the task group needs it from ex4 on).
 
-TEST_CASE("what() says how many exceptions the group holds, as Python's str() does", "[l11][ex3]") {
+TEST_CASE("what() says how many exceptions the group holds, as Python's str() does", "[l11][ex4]") {
   aio::ExceptionGroup two("unhandled errors in a TaskGroup", {error<std::runtime_error>("a"), error<std::logic_error>("b")});
   aio::ExceptionGroup one("unhandled errors in a TaskGroup", {error<std::runtime_error>("a")});
   REQUIRE(std::string(two.what()) == "unhandled errors in a TaskGroup (2 sub-exceptions)");
@@ -84,22 +84,22 @@ TEST_CASE("what() says how many exceptions the group holds, as Python's str() do
 }
 
 // ---------------------------------------------------------------------------------------------
-// l11.ex4: matching by type, through nested groups
+// l11.ex5: matching by type, through nested groups
 
-TEST_CASE("leaves() lists every exception that is not a group, depth first", "[l11][ex4]") {
+TEST_CASE("leaves() lists every exception that is not a group, depth first", "[l11][ex5]") {
   std::vector<std::string> found;
   for (const std::exception_ptr& leaf : sample().leaves()) found.push_back(shape(leaf));
   REQUIRE(found == std::vector<std::string>{"reset", "slow", "refused", "bad input"});
 }
 
-TEST_CASE("split<E>() keeps the nesting and the messages on both sides", "[l11][ex4]") {
+TEST_CASE("split<E>() keeps the nesting and the messages on both sides", "[l11][ex5]") {
   auto [matching, rest] = sample().split<ConnectionError>();
-  // CPython 3.11: eg.split(ConnectionError) gives the same two shapes.
+  // CPython: cpython/exception_group_split.py gives the same two shapes.
   REQUIRE(shape(matching) == "errors[reset, inner[refused]]");
   REQUIRE(shape(rest) == "errors[slow, inner[bad input]]");
 }
 
-TEST_CASE("split<E>() matches derived types, and leaves a side empty when nothing goes there", "[l11][ex4]") {
+TEST_CASE("split<E>() matches derived types, and leaves a side empty when nothing goes there", "[l11][ex5]") {
   auto [network, others] = sample().split<NetworkError>();
   REQUIRE(shape(network) == "errors[reset, slow, inner[refused]]");
   REQUIRE(shape(others) == "errors[inner[bad input]]");
@@ -113,14 +113,14 @@ TEST_CASE("split<E>() matches derived types, and leaves a side empty when nothin
   REQUIRE(shape(all) == "errors[reset, slow, inner[refused, bad input]]");
 }
 
-TEST_CASE("subgroup<E>() and contains<E>() look through nested groups", "[l11][ex4]") {
+TEST_CASE("subgroup<E>() and contains<E>() look through nested groups", "[l11][ex5]") {
   REQUIRE(shape(sample().subgroup<std::invalid_argument>()) == "errors[inner[bad input]]");
   REQUIRE_FALSE(sample().subgroup<std::out_of_range>().has_value());
   REQUIRE(sample().contains<ReadTimeout>());
   REQUIRE_FALSE(sample().contains<std::out_of_range>());
 }
 
-TEST_CASE("a leaf that is not a std::exception can be matched too", "[l11][ex4]") {
+TEST_CASE("a leaf that is not a std::exception can be matched too", "[l11][ex5]") {
   aio::ExceptionGroup odd("odd", {std::make_exception_ptr(42), error<std::runtime_error>("plain")});
   auto [numbers, rest] = odd.split<int>();
   REQUIRE(numbers.has_value());
@@ -129,7 +129,7 @@ TEST_CASE("a leaf that is not a std::exception can be matched too", "[l11][ex4]"
 }
 
 // book:test-handle
-TEST_CASE("handle<E>(fn) calls fn for each matching leaf, in order, and returns the rest", "[l11][ex4]") {
+TEST_CASE("handle<E>(fn) calls fn for each matching leaf, in order, and returns the rest", "[l11][ex5]") {
   std::vector<std::string> seen;
   aio::Unhandled rest = sample()
       .handle<ConnectionError>([&seen](const ConnectionError& e) { seen.push_back("connection: " + std::string(e.what())); })
@@ -146,7 +146,7 @@ TEST_CASE("handle<E>(fn) calls fn for each matching leaf, in order, and returns 
 }
 // end book:test-handle
 
-TEST_CASE("when every leaf is handled, rethrow() does nothing", "[l11][ex4]") {
+TEST_CASE("when every leaf is handled, rethrow() does nothing", "[l11][ex5]") {
   int handled = 0;
   aio::Unhandled rest = sample()
       .handle<NetworkError>([&handled](const NetworkError&) { ++handled; })
@@ -160,7 +160,7 @@ TEST_CASE("when every leaf is handled, rethrow() does nothing", "[l11][ex4]") {
   REQUIRE(none.empty());
 }
 
-TEST_CASE("each leaf goes to the first handler that matches it, as with except* clauses", "[l11][ex4]") {
+TEST_CASE("each leaf goes to the first handler that matches it, as with except* clauses", "[l11][ex5]") {
   std::vector<std::string> seen;
   aio::Unhandled rest = sample()
       .handle<ReadTimeout>([&seen](const ReadTimeout& e) { seen.push_back(std::string("timeout: ") + e.what()); })
@@ -169,7 +169,7 @@ TEST_CASE("each leaf goes to the first handler that matches it, as with except* 
   REQUIRE(shape(rest.group()) == "errors[inner[bad input]]");
 }
 
-TEST_CASE("an exception thrown by a handler leaves handle() at once", "[l11][ex4]") {
+TEST_CASE("an exception thrown by a handler leaves handle() at once", "[l11][ex5]") {
   int calls = 0;
   auto handler = [&calls](const ConnectionError&) {
     ++calls;

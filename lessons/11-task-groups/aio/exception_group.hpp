@@ -34,7 +34,7 @@
 //   - Matching rethrows each leaf (std::rethrow_exception + catch (const E&)): C++ has no other way
 //     to ask an exception_ptr for its type. About a microsecond per leaf; groups are small.
 //
-// Your exercises in this file (l11.ex4): collect_leaves, split_by, handle. split<E>, subgroup<E>
+// Your exercise in this file (l11.ex5): collect_leaves, split_by, handle. split<E>, subgroup<E>
 // and contains<E> are written on top of split_by. ([[maybe_unused]] only silences a warning until
 // you write the bodies.)
 #pragma once
@@ -149,9 +149,8 @@ private:
   template <class Predicate>
   std::pair<std::optional<ExceptionGroup>, std::optional<ExceptionGroup>> split_by(
       [[maybe_unused]] Predicate& matches) const {
-    AIO_TODO("l11.ex4", "sort the members into two vectors: a nested group (as_group) is split in "
-                        "turn and each non-empty half goes to its side; a leaf goes to the side "
-                        "that matches(leaf) says; then derive() a group for each side");
+    AIO_TODO("l11.ex5", "each leaf goes to the side that matches() says; a nested group is split in "
+                        "turn and keeps its message (see 'Step 6: ExceptionGroup')");
   }
   // end book:split-by
 
@@ -162,10 +161,12 @@ private:
     return ExceptionGroup(message_, std::move(members));
   }
 
+  // book:collect-leaves
   void collect_leaves([[maybe_unused]] std::vector<std::exception_ptr>& found) const {
-    AIO_TODO("l11.ex4", "append each member that is not a group; for a nested group (as_group), "
-                        "collect its leaves instead, in order");
+    AIO_TODO("l11.ex5", "every member that is not a group, and the leaves of each nested group, in "
+                        "order (see 'Step 6: ExceptionGroup')");
   }
+  // end book:collect-leaves
 
   std::string message_;
   std::vector<std::exception_ptr> exceptions_;
@@ -206,9 +207,8 @@ template <class E, class F>
 Unhandled ExceptionGroup::handle([[maybe_unused]] F handler) const {
   static_assert(std::is_invocable_v<F&, const E&>, "handle<E>(handler): the handler is called as handler(const E&)");
   static_assert(!std::is_base_of_v<ExceptionGroup, E>, "handle the exceptions inside the group, not groups");
-  AIO_TODO("l11.ex4", "split_by a predicate that rethrows the leaf, calls handler(e) in the "
-                      "catch (const E& e) block and says true, and says false for anything else; "
-                      "what is left is the rest side, wrapped in an Unhandled");
+  AIO_TODO("l11.ex5", "split_by a test that calls the handler inside the catch of an E; the rest is "
+                      "what is left (see 'Step 6: ExceptionGroup')");
 }
 // end book:handle
 

@@ -5,20 +5,22 @@
 //       group.create_task(fetch("b"))                   group.create_task(fetch("b"));
 //   # both are done here                              });   // both are done here
 //
-// The rules are asyncio 3.11's:
+// The rules are asyncio's (CPython 3.11; lessons/11-task-groups/cpython/ shows each one):
 //   - The scope does not end before every child has: after the body, the scope waits for all the
 //     tasks created in the group, including tasks that children create while it waits.
 //   - When a child fails (any exception but CancelledError), the group cancels every other child
 //     and the body too: the task that runs the scope is cancelled (parent.cancel()), so whatever
-//     the body awaits throws CancelledError. At the end the group takes that request back
-//     (uncancel()), so the task goes on as if it had not been cancelled.
+//     the body awaits throws CancelledError. Once every child has finished, the group takes that
+//     request back (uncancel()), so the task goes on as if it had not been cancelled. (3.11 and
+//     3.12 take it back before the wait, and miss a request made during it; aio does as 3.13.)
 //   - Then the errors leave the scope together, as one aio::ExceptionGroup ("unhandled errors in
 //     a TaskGroup"), in the order the children failed; an exception that the body itself threw
 //     comes last. Children that ended cancelled are not errors.
 //   - If the body throws, the children are cancelled as well.
 //   - If the task that runs the scope is cancelled from outside, every child is cancelled, the
 //     scope waits for them, and CancelledError leaves the scope; but if children failed
-//     meanwhile, their ExceptionGroup leaves instead (3.11: errors have priority).
+//     meanwhile, their ExceptionGroup leaves instead (errors have priority), and the outside
+//     request is used up: as in 3.11 and 3.12, the task goes on. (3.13 cancels it again.)
 //   - A group that is shutting down (after a failure or a cancellation) or finished (its scope
 //     has ended) takes no new task: create_task throws aio::InvalidStateError.
 //
@@ -44,11 +46,11 @@
 // suspends and resumes two loop iterations after the last child finished (one hop for the
 // group's done callback, one for the wake-up), exactly as asyncio's __aexit__ does.
 //
-// Your exercises in this file (run one with: ctest --preset learn -R l11.ex1):
-//   l11.ex1  create_task's two steps (check_open, adopt), the bookkeeping when a child finishes
-//            (child_finished), and the scope that waits for every child (exit_scope)
-//   l11.ex2  a failure stops the group: child_failed, abort
-//   l11.ex3  what leaves an aborted scope: ending_error
+// Your exercises in this file (./learn shows the next one; ctest --preset learn -R l11.ex1 runs one):
+//   l11.ex1  a child joins the group and leaves it: check_open, adopt, child_finished
+//   l11.ex2  the scope waits for every child: exit_scope
+//   l11.ex3  a failure stops the group: child_failed, abort
+//   l11.ex4  what leaves an aborted scope: ending_error
 // task_group(), TaskGroup's handle, forget() and ChildrenDone are written for you: read them
 // first. ([[maybe_unused]] only silences a warning until you write the bodies.)
 #pragma once
@@ -98,7 +100,8 @@ public:
 
   /// How many children are still running (or finished less than one loop iteration ago).
   std::size_t size() const noexcept;
-  /// "<TaskGroup tasks=2 errors=1 cancelling>", as asyncio's repr.
+  /// "<TaskGroup tasks=2 errors=1 cancelling>", as asyncio's repr; once the scope has ended,
+  /// "<TaskGroup finished>" (asyncio's repr still says "entered" then).
   std::string describe() const;
   // end book:task-group
 
@@ -157,15 +160,16 @@ public:
     if (--references_ == 0) delete this;
   }
 
-  // ---- ex1: joining the group, and the scope that waits for every child -------------------
+  // ---- ex1: a child joins the group, and leaves it ----------------------------------------
   void check_open() const;
   void adopt(TaskBase& task);
   void child_finished(Child& child);
+  // ---- ex2: the scope waits for every child -----------------------------------------------
   static Coro<void> exit_scope(TaskGroup group, std::exception_ptr body_error);
-  // ---- ex2: a failure stops the group -----------------------------------------------------
+  // ---- ex3: a failure stops the group -----------------------------------------------------
   void child_failed(std::exception_ptr error);
   void abort();
-  // ---- ex3: what leaves the scope ---------------------------------------------------------
+  // ---- ex4: what leaves the scope ---------------------------------------------------------
   std::exception_ptr ending_error(std::exception_ptr body_error, std::exception_ptr cancellation);
 
   std::size_t size() const noexcept { return running_; }
@@ -257,9 +261,8 @@ private:
 // book:check-open
 /// create_task's first step: a group that is shutting down or finished takes no new task.
 inline void TaskGroup::State::check_open() const {
-  AIO_TODO("l11.ex1", "a group whose scope has ended (exiting_, and no child left) is finished; a "
-                      "group that is aborting_ is shutting down: throw InvalidStateError, naming "
-                      "the group with describe() and saying why it takes no new task");
+  AIO_TODO("l11.ex1", "a group that is finished, or shutting down, refuses the child with "
+                      "InvalidStateError (see 'Step 2: a child joins the group, and leaves it')");
 }
 // end book:check-open
 
@@ -267,9 +270,8 @@ inline void TaskGroup::State::check_open() const {
 /// create_task's second step: the group learns when `task` finishes, and keeps it listed (and
 /// alive) until then.
 inline void TaskGroup::State::adopt([[maybe_unused]] TaskBase& task) {
-  AIO_TODO("l11.ex1", "make a Child (group, task, on_done = on_child_done), keep a reference to the "
-                      "task, link the child at the newest end of the list, count it in running_, "
-                      "and add it to the task's done listeners");
+  AIO_TODO("l11.ex1", "list the task as the newest Child, keep it alive, count it, and listen for its "
+                      "end (see 'Step 2: a child joins the group, and leaves it')");
 }
 // end book:adopt
 
@@ -277,47 +279,43 @@ inline void TaskGroup::State::adopt([[maybe_unused]] TaskBase& task) {
 /// One loop iteration after a child finished (asyncio's _on_task_done): forget it; if it was the
 /// last one and the scope is waiting, wake the scope; if it failed, the group fails.
 inline void TaskGroup::State::child_finished([[maybe_unused]] Child& child) {
-  AIO_TODO("l11.ex1", "read how the child's task ended (cancelled? its error, which retrieves it), "
-                      "forget() the child, wake the scope if it waits (exit_waiter_) and no child is "
-                      "left, then pass a failure (not a cancellation) to child_failed");
+  AIO_TODO("l11.ex1", "note how the child ended, forget it, wake a waiting scope if it was the last, "
+                      "pass a failure on (see 'Step 2: a child joins the group, and leaves it')");
 }
 // end book:child-finished
+
+// ---- ex2 ------------------------------------------------------------------------------------
 
 // book:exit-scope
 /// After the body (asyncio's __aexit__): wait for every child, then let out what must leave.
 /// `body_error` is what the body threw, or null.
 inline Coro<void> TaskGroup::State::exit_scope([[maybe_unused]] TaskGroup group,
                                                  [[maybe_unused]] std::exception_ptr body_error) {
-  AIO_TODO("l11.ex1", "mark the group exiting_; a body that threw (a CancelledError too) aborts the "
-                      "group unless it is aborting already; while children run, co_await "
-                      "ChildrenDone(self): a CancelledError there, if the group is not aborting, came "
-                      "from outside: keep it and abort(); at the end, if the group never aborted, "
-                      "co_return; else rethrow ending_error(body_error, the CancelledError kept) if "
-                      "it is not null");
+  AIO_TODO("l11.ex2", "wait until no child is left; a cancellation meanwhile is the group's own or "
+                      "comes from outside (see 'Step 3: the scope waits for its children')");
 }
 // end book:exit-scope
 
-// ---- ex2 ------------------------------------------------------------------------------------
+// ---- ex3 ------------------------------------------------------------------------------------
 
 // book:child-failed
 /// A child ended with an error (not a CancelledError). The first failure stops the group: every
 /// other child is cancelled, and so is the task that runs the scope, so that the body stops
 /// waiting for whatever it awaits. The group will take that cancellation back at the end.
 inline void TaskGroup::State::child_failed([[maybe_unused]] std::exception_ptr error) {
-  AIO_TODO("l11.ex2", "keep the error in errors_; if the group is neither aborting nor has cancelled "
-                      "its parent yet: abort(), note parent_cancel_requested_, and cancel the parent "
-                      "task");
+  AIO_TODO("l11.ex3", "keep the error; the first failure stops the group and cancels the parent, once "
+                      "(see 'Step 4: a failure stops the group')");
 }
 
 /// Cancels every child that is still running, oldest first; from now on the group is
 /// "shutting down".
 inline void TaskGroup::State::abort() {
-  AIO_TODO("l11.ex2", "the group is aborting_ from now on; cancel every child whose task is not "
-                      "done yet, oldest first");
+  AIO_TODO("l11.ex3", "from now on the group is shutting down: cancel every child still running, "
+                      "oldest first (see 'Step 4: a failure stops the group')");
 }
 // end book:child-failed
 
-// ---- ex3 ------------------------------------------------------------------------------------
+// ---- ex4 ------------------------------------------------------------------------------------
 
 // book:ending-error
 /// What leaves an aborted scope once every child has finished: null (nothing: the scope ends
@@ -325,11 +323,8 @@ inline void TaskGroup::State::abort() {
 /// CancelledError that reached the scope (from the body, or while it waited), if any.
 inline std::exception_ptr TaskGroup::State::ending_error([[maybe_unused]] std::exception_ptr body_error,
                                                          [[maybe_unused]] std::exception_ptr cancellation) {
-  AIO_TODO("l11.ex3", "if the group cancelled its parent, uncancel() it, and if no request is left "
-                      "the cancellation was only ours: drop it; a cancellation with no failure leaves "
-                      "as it is; else the body's own error (not a CancelledError) joins errors_ last, "
-                      "and the errors leave as one ExceptionGroup(\"unhandled errors in a "
-                      "TaskGroup\", ...); nothing at all leaves as null");
+  AIO_TODO("l11.ex4", "take back the group's own cancellation; then failures, else an outside "
+                      "cancellation, else nothing (see 'Step 5: what leaves the scope')");
 }
 // end book:ending-error
 

@@ -166,6 +166,7 @@ private:
     return ExceptionGroup(message_, std::move(members));
   }
 
+  // book:collect-leaves
   void collect_leaves(std::vector<std::exception_ptr>& found) const {
     for (const std::exception_ptr& member : exceptions_) {
       if (std::optional<ExceptionGroup> nested = as_group(member)) {
@@ -175,6 +176,7 @@ private:
       }
     }
   }
+  // end book:collect-leaves
 
   std::string message_;
   std::vector<std::exception_ptr> exceptions_;

@@ -5,20 +5,22 @@
 //       group.create_task(fetch("b"))                   group.create_task(fetch("b"));
 //   # both are done here                              });   // both are done here
 //
-// The rules are asyncio 3.11's:
+// The rules are asyncio's (CPython 3.11; lessons/11-task-groups/cpython/ shows each one):
 //   - The scope does not end before every child has: after the body, the scope waits for all the
 //     tasks created in the group, including tasks that children create while it waits.
 //   - When a child fails (any exception but CancelledError), the group cancels every other child
 //     and the body too: the task that runs the scope is cancelled (parent.cancel()), so whatever
-//     the body awaits throws CancelledError. At the end the group takes that request back
-//     (uncancel()), so the task goes on as if it had not been cancelled.
+//     the body awaits throws CancelledError. Once every child has finished, the group takes that
+//     request back (uncancel()), so the task goes on as if it had not been cancelled. (3.11 and
+//     3.12 take it back before the wait, and miss a request made during it; aio does as 3.13.)
 //   - Then the errors leave the scope together, as one aio::ExceptionGroup ("unhandled errors in
 //     a TaskGroup"), in the order the children failed; an exception that the body itself threw
 //     comes last. Children that ended cancelled are not errors.
 //   - If the body throws, the children are cancelled as well.
 //   - If the task that runs the scope is cancelled from outside, every child is cancelled, the
 //     scope waits for them, and CancelledError leaves the scope; but if children failed
-//     meanwhile, their ExceptionGroup leaves instead (3.11: errors have priority).
+//     meanwhile, their ExceptionGroup leaves instead (errors have priority), and the outside
+//     request is used up: as in 3.11 and 3.12, the task goes on. (3.13 cancels it again.)
 //   - A group that is shutting down (after a failure or a cancellation) or finished (its scope
 //     has ended) takes no new task: create_task throws aio::InvalidStateError.
 //
@@ -89,7 +91,8 @@ public:
 
   /// How many children are still running (or finished less than one loop iteration ago).
   std::size_t size() const noexcept;
-  /// "<TaskGroup tasks=2 errors=1 cancelling>", as asyncio's repr.
+  /// "<TaskGroup tasks=2 errors=1 cancelling>", as asyncio's repr; once the scope has ended,
+  /// "<TaskGroup finished>" (asyncio's repr still says "entered" then).
   std::string describe() const;
   // end book:task-group
 
@@ -148,15 +151,16 @@ public:
     if (--references_ == 0) delete this;
   }
 
-  // ---- ex1: joining the group, and the scope that waits for every child -------------------
+  // ---- ex1: a child joins the group, and leaves it ----------------------------------------
   void check_open() const;
   void adopt(TaskBase& task);
   void child_finished(Child& child);
+  // ---- ex2: the scope waits for every child -----------------------------------------------
   static Coro<void> exit_scope(TaskGroup group, std::exception_ptr body_error);
-  // ---- ex2: a failure stops the group -----------------------------------------------------
+  // ---- ex3: a failure stops the group -----------------------------------------------------
   void child_failed(std::exception_ptr error);
   void abort();
-  // ---- ex3: what leaves the scope ---------------------------------------------------------
+  // ---- ex4: what leaves the scope ---------------------------------------------------------
   std::exception_ptr ending_error(std::exception_ptr body_error, std::exception_ptr cancellation);
 
   std::size_t size() const noexcept { return running_; }
@@ -291,6 +295,8 @@ inline void TaskGroup::State::child_finished(Child& child) {
 }
 // end book:child-finished
 
+// ---- ex2 ------------------------------------------------------------------------------------
+
 // book:exit-scope
 /// After the body (asyncio's __aexit__): wait for every child, then let out what must leave.
 /// `body_error` is what the body threw, or null.
@@ -317,7 +323,7 @@ inline Coro<void> TaskGroup::State::exit_scope(TaskGroup group, std::exception_p
 }
 // end book:exit-scope
 
-// ---- ex2 ------------------------------------------------------------------------------------
+// ---- ex3 ------------------------------------------------------------------------------------
 
 // book:child-failed
 /// A child ended with an error (not a CancelledError). The first failure stops the group: every
@@ -342,7 +348,7 @@ inline void TaskGroup::State::abort() {
 }
 // end book:child-failed
 
-// ---- ex3 ------------------------------------------------------------------------------------
+// ---- ex4 ------------------------------------------------------------------------------------
 
 // book:ending-error
 /// What leaves an aborted scope once every child has finished: null (nothing: the scope ends
