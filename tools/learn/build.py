@@ -96,7 +96,8 @@ def configure(preset, again=False):
     term.out(term.bad("error: ") + f"cmake --preset {preset} failed:")
     for line in lines[start:start + 14]:
         term.out("  " + line)
-    term.out(f"  Fix that, then run again. Without a doubt about the folder: rm -rf build/{preset}")
+    term.out("  Fix that, then run again. If the folder is left from an older set-up, remove")
+    term.out(f"  it first: rm -rf build/{preset}")
     return False
 
 

@@ -235,8 +235,8 @@ def cmd_reset(args):
     for change in changing:
         for function in change.functions:
             term.out(f"  {change.path}  {function}")
-    term.out(term.dim("Everything else in those files stays as it is; a copy of each file is kept "
-                      "in build/learn/reset-backup/."))
+    term.out(term.dim(term.wrap("Everything else in those files stays as it is; a copy of each file "
+                                "is kept in build/learn/reset-backup/.")))
     if not args.yes:
         if not sys.stdin.isatty():
             term.out(term.bad("Not confirmed: ") + f"run ./learn reset {exercise.id} --yes to do it without asking.")

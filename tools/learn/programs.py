@@ -53,6 +53,10 @@ def stream(command, env=None, keep=None, skip=None):
     return process.wait(), "".join(lines)
 
 
+def finished_command(lesson, name):
+    return " ".join(["./learn run", lesson.nn] + ([name] if name else []) + ["--finished"])
+
+
 def run_demo(lesson, name, finished=False, virtual=False, mirror=False, extra=()):
     stem = choose_demo(lesson, name)
     if stem is None:
@@ -69,7 +73,7 @@ def run_demo(lesson, name, finished=False, virtual=False, mirror=False, extra=()
         term.out(term.bad(f"{target} does not compile; the first error:"))
         builds.show_failure(result, indent="  ")
         if not finished:
-            term.out(f"The finished demo runs without your code: ./learn run {lesson.nn} {name or ''} --finished".replace("  ", " "))
+            term.out(f"The finished demo runs without your code: {finished_command(lesson, name)}")
         return 1
     env = dict(os.environ)
     if virtual:
@@ -81,8 +85,8 @@ def run_demo(lesson, name, finished=False, virtual=False, mirror=False, extra=()
     if code != 0:
         term.out()
         if "is not written yet" in output:
-            term.out(term.note(f"The demo stopped at an exercise you have not written yet."))
-            term.out(f"Run the finished one: ./learn run {lesson.nn}{' ' + name if name else ''} --finished")
+            term.out(term.note("The demo stopped at an exercise you have not written yet."))
+            term.out(f"Run the finished one: {finished_command(lesson, name)}")
             term.out("Or find the exercise: ./learn")
         else:
             term.out(term.bad(f"{target} exited with code {code}."))
@@ -126,9 +130,10 @@ def bench(lesson, quick=False, extra=()):
         return 2
     unfinished = [e.id for e in lesson.exercises if e.todos]
     if unfinished:
-        term.out(term.note(f"Not written yet: {', '.join(unfinished)}.") + " The benchmark runs your code, "
-                 "so it stops with NotImplemented where it reaches one of them. Finish the lesson "
-                 "first (./learn), or measure the finished code: cmake --workflow --preset release.")
+        term.out(term.note(term.wrap(
+            f"Not written yet: {', '.join(unfinished)}. The benchmark runs your code, so it stops "
+            f"with NotImplemented where it reaches one of them. Finish the lesson first (./learn), "
+            f"or measure the finished code: cmake --workflow --preset release.")))
     preset = "learn-release"
     if not builds.configure(preset):
         return 1
