@@ -429,6 +429,41 @@ def _changed_only_inside(s, solved, after, pristine, exercise_id):
     return True
 
 
+def test_every_stub_is_found():
+    """Over the whole course (no build): each function that holds an AIO_TODO is found again in
+    its finished header by its signature, so ./learn can point at it and reset can restore it."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from learn import cxx
+    finally:
+        sys.path.pop(0)
+    problems = []
+    count = 0
+    for stub in sorted(ROOT.glob("lessons/[0-9][0-9]-*/aio/*.hpp")):
+        solution = ROOT / "solutions" / stub.parent.parent.name / "aio" / stub.name
+        if not solution.exists():
+            continue
+        text, finished = stub.read_text(), solution.read_text()
+        try:
+            mine, theirs = cxx.blocks(text), cxx.blocks(finished)
+        except cxx.ShapeError as error:
+            problems.append(f"{stub.relative_to(ROOT)}: {error}")
+            continue
+        for match in re.finditer(r'AIO_TODO\(\s*"(l\d\d\.ex\d+)"', text):
+            count += 1
+            where = f"{stub.relative_to(ROOT)}:{cxx.line_of(text, match.start())}"
+            function = cxx.enclosing_function(mine, match.start())
+            if function is None:
+                problems.append(f"{where}: {match.group(1)}'s AIO_TODO is in no function")
+                continue
+            same, how = cxx.find_same(theirs, function)
+            if same is None or how != "signature":
+                problems.append(f"{where}: {function.qualified_name()} not found in {solution.name} "
+                                f"by its signature ({how})")
+    check(f"every AIO_TODO's function ({count}) is found in its solution by signature",
+          count > 0 and not problems, "\n".join(problems))
+
+
 def test_help_and_usage(s):
     ok = True
     report = ""
@@ -464,6 +499,7 @@ def main():
         temporary = tempfile.mkdtemp(prefix="learn-test-")
         folder = Path(temporary) / "course"
     try:
+        test_every_stub_is_found()
         s = make_scratch(folder)
         test_help_and_usage(s)
         test_fresh(s)

@@ -325,9 +325,16 @@ def summary(result):
         if not lines or result.status != "timeout":
             lines.extend(describe(check))
     elif not lines:
-        tail = [l for l in result.output.strip().splitlines() if l.strip()][-8:]
-        lines.extend(tail or [f"it {result.status}"])
+        unwritten = UNWRITTEN.search(result.output)
+        if unwritten:
+            lines.append(f"it stops at {unwritten.group(1)}, which is not written yet")
+        else:
+            tail = [l for l in result.output.strip().splitlines() if l.strip()][-8:]
+            lines.extend(tail or [f"it {result.status}"])
     return lines
+
+
+UNWRITTEN = re.compile(r"exercise (l\d\d\.ex\d+) is not written yet")
 
 
 def not_implemented(message):
@@ -347,7 +354,10 @@ def describe(check):
         return lines
     if check.expression:
         lines.append(check.expression)
-    if check.expansion:
+    unwritten = UNWRITTEN.search(check.expansion)
+    if unwritten:  # the check ran into another exercise's stub
+        lines.append(f"it ran into {unwritten.group(1)}, which is not written yet")
+    elif check.expansion:
         lines.append("with expansion: " + check.expansion)
     if check.message:
         prefix = "threw: " if check.expression else ""

@@ -96,7 +96,7 @@ def table(lesson, columns, notes):
     presets = ["learn", "learn-asan"]
     term.out()
     header = f"  {'test':<24}" + "".join(f"{p:<14}" for p in presets)
-    term.out(term.bold(header))
+    term.out(term.bold(header.rstrip()))
     everything = True
     for name in names:
         cells = []
@@ -111,7 +111,7 @@ def table(lesson, columns, notes):
             else:
                 text, paint = outcome.status, term.bad
                 everything = False
-            cells.append(paint(f"{text:<14}"))
+            cells.append(paint(f"{text:<14}" if preset != presets[-1] else text))
         term.out(f"  {name:<24}" + "".join(cells))
     for note in notes:
         term.out(term.dim(term.wrap(note, "  ", "    ")))

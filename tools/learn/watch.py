@@ -110,8 +110,7 @@ class Watcher:
 
     def advance(self, lesson):
         """Find the next unfinished exercise, from this lesson on, building each lesson's tests."""
-        lessons = [l for l in progress.lessons() if l.nn >= lesson.nn]
-        for next_lesson in lessons:
+        for next_lesson in [l for l in progress.lessons() if l.nn >= lesson.nn]:
             if next_lesson.nn != lesson.nn:
                 result = builds.build(progress.PRESET, [f"test_l{next_lesson.nn}"],
                                       f"building test_l{next_lesson.nn}")
@@ -121,14 +120,12 @@ class Watcher:
                     return self.show()
             tests = testrun.listed(progress.PRESET)
             wanted = [tests[e.id] for e in next_lesson.exercises if e.id in tests]
-            results = testrun.run_all(wanted)
-            self._replace(progress.states([next_lesson], results))
+            self._replace(progress.states([next_lesson], testrun.run_all(wanted)))
             if any(not s.done for s in self.states if s.exercise.lesson.nn == next_lesson.nn):
-                if next_lesson.nn != lesson.nn:
-                    term.out(term.good(f"Lesson {lesson.nn} is done.") +
-                             f" Check it whole: ./learn verify {lesson.nn}")
-                    term.out()
                 return self.show()
+            term.out(term.good(f"Lesson {next_lesson.nn} is done.") +
+                     f" Check it whole: ./learn verify {next_lesson.nn}")
+            term.out()
         return self.show()
 
 
@@ -140,9 +137,9 @@ def watch(poll=0.5, once=False):
     """Run until Ctrl-C (or, with once, until the first save has been handled)."""
     watcher = Watcher(poll)
     try:
+        before = snapshot()  # a save made during the first build counts too
         if not watcher.start():
             return 0 if watcher.survey and watcher.survey.ok else 1
-        before = snapshot()
         while True:
             time.sleep(poll)
             after = snapshot()
