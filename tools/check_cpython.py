@@ -14,10 +14,12 @@ file, one block per Python version whose output differs, the oldest first:
     # 0.0 wait_for
     # 1.0 returned 42
 
-A version with no block of its own must print what the newest older block says. The program
-is run with this interpreter (3.11 in CI); with --all-versions, also with every python3.11,
-python3.12 and python3.13 found on the PATH, so that the version notes in the book are checked
-too. A test tagged in the C++ tests names the file that shows CPython doing the same.
+A version with no block of its own must print what the newest older block says. A block may
+name a patch release too (`# expect 3.11.3:`) where asyncio changed within 3.11: Debian 12's
+python3 is 3.11.2. The program is run with this interpreter (3.11 in CI); with --all-versions,
+also with every python3.11, python3.12 and python3.13 found on the PATH and every interpreter
+listed in AIO_PYTHONS (paths separated by ':'), so that the version notes in the book are
+checked too. A C++ test names the file that shows CPython doing the same.
 """
 import os
 import re
@@ -27,11 +29,11 @@ import sys
 from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parent
-EXPECT = re.compile(r"^# expect (3\.\d+):\s*$")
+EXPECT = re.compile(r"^# expect (3\.\d+(?:\.\d+)?):\s*$")
 
 
 def expectations(path):
-    """{(3, 11): [lines], ...} from the file's trailing comment blocks."""
+    """{(3, 11): [lines], (3, 11, 3): [lines], ...} from the file's trailing comment blocks."""
     blocks, current = {}, None
     for line in path.read_text().splitlines():
         match = EXPECT.match(line)
@@ -54,9 +56,9 @@ def expected_for(blocks, version):
 
 
 def version_of(python):
-    """(3, 11) for a working interpreter; None for one that does not run (a pyenv shim without its
-    version selected, say)."""
-    done = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
+    """(3, 11, 7) for a working interpreter; None for one that does not run (a pyenv shim without
+    its version selected, say)."""
+    done = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:3])"],
                           capture_output=True, text=True)
     return tuple(int(part) for part in done.stdout.split()) if done.returncode == 0 else None
 
@@ -77,14 +79,16 @@ def main():
     pythons = [sys.executable]
     if "--all-versions" in sys.argv:
         pythons += [p for p in (shutil.which(f"python3.{minor}") for minor in (11, 12, 13)) if p]
+        pythons += [p for p in os.environ.get("AIO_PYTHONS", "").split(":") if p]
     seen, failures, checks = set(), 0, 0
     for python in pythons:
         version = version_of(python)
         if version is None or version in seen:
             continue
         seen.add(version)
+        name = ".".join(map(str, version))
         if version < (3, 11):
-            print(f"skipped Python {version[0]}.{version[1]}: the claims are about 3.11 and newer")
+            print(f"skipped Python {name}: the claims are about 3.11 and newer")
             continue
         for path in files:
             expected = expected_for(expectations(path), version)
@@ -92,16 +96,16 @@ def main():
             checks += 1
             if actual is None:
                 failures += 1
-                print(f"{path.name} failed under Python {version[0]}.{version[1]}:\n{error}")
+                print(f"{path.name} failed under Python {name}:\n{error}")
             elif actual != expected:
                 failures += 1
-                print(f"{path.name} under Python {version[0]}.{version[1]} printed:")
+                print(f"{path.name} under Python {name} printed:")
                 print("\n".join("  " + line for line in actual))
                 print("but the file expects:")
                 print("\n".join("  " + line for line in expected))
     if failures:
         sys.exit(f"{failures} of {checks} claim run(s) differ from what the files say")
-    versions = ", ".join(f"{v[0]}.{v[1]}" for v in sorted(seen) if v >= (3, 11))
+    versions = ", ".join(".".join(map(str, v)) for v in sorted(seen) if v >= (3, 11))
     print(f"{len(files)} claim(s) print what they say under Python {versions}")
 
 
