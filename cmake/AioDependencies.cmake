@@ -65,7 +65,9 @@ endif()
 # Warnings: every target of ours builds clean with -Wall -Wextra on GCC and Clang.
 add_library(aio_warnings INTERFACE)
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-  target_compile_options(aio_warnings INTERFACE -Wall -Wextra)
+  # A function that falls off its end without returning a value is undefined behaviour that often
+  # passes every test by luck (a learner's `operator++` without `return *this`): always an error.
+  target_compile_options(aio_warnings INTERFACE -Wall -Wextra -Werror=return-type)
   if(AIO_WERROR)
     target_compile_options(aio_warnings INTERFACE -Werror)
   endif()
