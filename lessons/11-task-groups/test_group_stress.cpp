@@ -147,7 +147,8 @@ std::vector<Step> make_script(World& world, int id, bool in_group) {
       step.kind = StepKind::add_sibling;
     } else if (roll < 42 && id > 0) {
       // Only lone workers are awaited: they await nothing but older lone workers, so no task
-      // ever waits, through a chain, for a scope that waits for it (a deadlock in asyncio too).
+      // ever waits, through a chain, for a scope that waits for it (a deadlock in asyncio too:
+      // cpython/child_awaits_parent.py).
       const int target = world.random.below(id);
       if (world.record(target).lone) {
         step.kind = StepKind::await_older;
