@@ -85,9 +85,11 @@ aio::Coro<std::string> waiter(std::vector<aio::Task<int>> tasks) {
 // ---- l07.ex1: registering ------------------------------------------------------------------
 
 TEST_CASE("wait puts a listener on each pending task while it waits", "[l07][ex1]") {
-  // Only await_suspend is checked here: the task waits, and cancelling it (lesson 08's cancel,
-  // used as a black box) makes the finished on_cancel withdraw every listener. The exception
-  // handler takes what the later exercises' stubs may report while they are not written yet.
+  // Only await_suspend is checked here: while the task waits, each pending task has wait's
+  // listener, and a task that finishes calls it (the on_completion it schedules is exercise 2's).
+  // Cancelling the waiting task (lesson 08's cancel, used as a black box) makes the finished
+  // on_cancel withdraw the rest. The exception handler takes what the later exercises' stubs
+  // report while they are not written yet.
   aio::EventLoop loop(aio::Clock::virtual_time());
   loop.set_exception_handler([](const std::string&) {});
   auto main = []() -> aio::Coro<void> {
@@ -103,13 +105,14 @@ TEST_CASE("wait puts a listener on each pending task while it waits", "[l07][ex1
     CHECK(listeners(tasks[0]) == 1);
     CHECK(listeners(tasks[1]) == 0);  // done: its on_completion is scheduled instead
     CHECK(listeners(tasks[2]) == 1);
+    co_await aio::sleep(1s);          // tasks[0] finishes: its listener is called (on_done)
+    CHECK(listeners(tasks[0]) == 0);
     waiting.cancel();
     co_await aio::sleep(0ms);
     co_await aio::sleep(0ms);
     CHECK(waiting.done());
-    CHECK(listeners(tasks[0]) == 0);  // withdrawn: wait's task was the only one listening
-    CHECK(listeners(tasks[2]) == 0);
-    CHECK_FALSE(tasks[0].done());     // wait cancels nothing
+    CHECK(listeners(tasks[2]) == 0);  // withdrawn: wait's task was the only one listening
+    CHECK_FALSE(tasks[2].done());     // wait cancels nothing
     (void)waiting.base().error();     // however it ended, it is looked at
     int two = co_await tasks[2];
     CHECK(two == 2);
