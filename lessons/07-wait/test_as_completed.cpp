@@ -234,6 +234,29 @@ TEST_CASE("as_completed resumes two turns after a task finished, or at once", "[
         "tick 4 | got 2 | got 3 | tick 5 | tick 6 | tick 7");
 }
 
+TEST_CASE("as_completed over tasks already done: the first result takes two turns",
+          "[l07][ex5]") {
+  // CPython: cpython/as_completed_done_already.py
+  // A task already done is queued one turn later, through schedule_completion (your watch, from
+  // exercise 4), never at once: the first co_await suspends, as asyncio's does.
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
+    tasks.push_back(aio::create_task(child(log, 0)));
+    co_await aio::sleep(0ms);
+    aio::Task<void> tick = aio::create_task(ticker(log, 4));
+    co_await aio::sleep(0ms);
+    log->push_back("as_completed");
+    for (auto next : aio::as_completed(tasks)) {
+      int result = co_await next;
+      log->push_back("got " + std::to_string(result));
+    }
+    co_await tick;
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "child 0 ends | tick 0 | as_completed | tick 1 | tick 2 | got 0 | tick 3");
+}
+
 TEST_CASE("a second task waiting in as_completed is refused", "[l07][ex5]") {
   // CPython: cpython/as_completed_consumers.py (asyncio lets both wait; aio refuses the second,
   // which would otherwise take the first one's place and leave it waiting for ever)
