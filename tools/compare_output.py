@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from output_lines import diff, same_output  # noqa: E402
 
-TIMEOUT = 110  # seconds for each program; CTest's own timeout is a little longer
+TIMEOUT = 170  # seconds for each program; CTest's own timeout is a little longer
 
 
 def run(command, what):

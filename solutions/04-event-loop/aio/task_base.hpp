@@ -66,8 +66,9 @@ namespace detail {
 // True while a closing loop destroys a pending task's frame: the listeners inside it may still
 // be registered with other pending tasks, which are destroyed next and will never finish.
 inline thread_local bool destroying_pending_task = false;
-// Checked builds' reports of two waiting-protocol mistakes; defined at the end of this file.
+// Checked builds' reports of waiting-protocol mistakes; defined at the end of this file.
 [[noreturn]] inline void woken_twice(const TaskBase& task) noexcept;
+[[noreturn]] inline void incomplete_hook(const TaskBase& task, const char* what) noexcept;
 [[noreturn]] inline void listener_destroyed_while_registered(const TaskBase& task) noexcept;
 }  // namespace detail
 
@@ -177,6 +178,9 @@ public:
 
   // ---- the waiting protocol (see the top of this file) -------------------------------------
   void suspend(std::coroutine_handle<> at, Wait* wait = nullptr) noexcept {
+#ifndef NDEBUG
+    if (wait != nullptr && wait->cancel == nullptr) detail::incomplete_hook(*this, "a Wait whose cancel");
+#endif
     resume_point_ = at;
     waiting_ = wait;
   }
@@ -197,6 +201,7 @@ public:
   // ---- done listeners --------------------------------------------------------------------
   void add_done_listener(DoneListener& listener) noexcept {
 #ifndef NDEBUG
+    if (listener.on_done == nullptr) detail::incomplete_hook(*this, "a DoneListener whose on_done");
     listener.registered_with = this;
 #endif
     listener.prev = last_listener_;
@@ -459,6 +464,16 @@ namespace detail {
                "  a listener that was not removed). Each wait must wake its task exactly once: the\n"
                "  first path to fire takes the wake-up, the others must see that and do nothing.\n",
                task.name().c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+[[noreturn]] inline void incomplete_hook(const TaskBase& task, const char* what) noexcept {
+  std::fprintf(stderr,
+               "aio: %s function is not set was handed to the task '%s'.\n"
+               "  The task would call through a null pointer later (on a cancel, or when it\n"
+               "  finishes), far from here. Set the function before you register the hook.\n",
+               what, task.name().c_str());
   std::fflush(stderr);
   std::abort();
 }
