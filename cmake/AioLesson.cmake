@@ -64,8 +64,10 @@ function(aio_lesson lesson)
     else()
       add_test(NAME ${tag}.cpython COMMAND sh -c "echo 'skipped: no Python 3.11 to run cpython/*.py'; exit 77")
     endif()
+    # One CPython start per claim, a dozen claims in some lessons: the mirrors' allowance.
+    math(EXPR claims_timeout "3 * ${AIO_TEST_TIMEOUT}")
     set_tests_properties(${tag}.cpython PROPERTIES
-      LABELS "${tag};cpython" TIMEOUT ${AIO_TEST_TIMEOUT} SKIP_RETURN_CODE 77)
+      LABELS "${tag};cpython" TIMEOUT ${claims_timeout} SKIP_RETURN_CODE 77)
   endif()
 
   foreach(demo IN LISTS demos)
