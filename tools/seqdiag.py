@@ -86,8 +86,13 @@ def layout(lanes, events):
         xs.append(xs[-1] + gap)
     right = xs[-1] + max(text_width(lanes[-1][1]) / 2 + 12, 60)
     for event in events:  # self messages and notes stick out to the right of their lane
-        if event[0] in ("note", "message") and (event[0] == "note" or event[1] == event[2]):
-            right = max(right, xs[index[event[1]]] + 40 + text_width(event[-2 if event[0] == "message" else -1]) + 12)
+        if event[0] == "note":
+            lane, text = event[1], event[2]
+        elif event[0] == "message" and event[1] == event[2]:
+            lane, text = event[1], event[3]
+        else:
+            continue
+        right = max(right, xs[index[lane]] + 40 + text_width(text) + 12)
     return {lane: xs[i] for i, (lane, _) in enumerate(lanes)}, right + MARGIN
 
 
