@@ -5,6 +5,10 @@
 //   asyncio.TimeoutError          aio::TimeoutError         std::runtime_error
 //   asyncio.InvalidStateError     aio::InvalidStateError    std::logic_error
 //   asyncio.QueueEmpty / Full     aio::QueueEmpty / Full    std::runtime_error
+//   asyncio.QueueShutDown (3.13)  aio::QueueShutDown        std::runtime_error
+//   RuntimeError                  aio::RuntimeError         std::runtime_error
+//   ValueError                    aio::ValueError           std::invalid_argument
+//   asyncio.BrokenBarrierError    aio::BrokenBarrierError   aio::RuntimeError
 //
 // CancelledError deliberately does not derive from std::exception. Since Python 3.8 asyncio's
 // CancelledError derives from BaseException, not Exception, so that the everyday
@@ -64,6 +68,33 @@ public:
 class QueueFull : public std::runtime_error {
 public:
   explicit QueueFull(const std::string& what = "queue is full") : std::runtime_error(what) {}
+};
+
+/// put/get on a queue that was shut down (asyncio.QueueShutDown, Python 3.13).
+class QueueShutDown : public std::runtime_error {
+public:
+  explicit QueueShutDown(const std::string& what = "queue is shut down") : std::runtime_error(what) {}
+};
+
+/// Python's RuntimeError, where asyncio raises it: releasing a lock that is not held, waiting on
+/// a Condition without holding its lock, ...
+class RuntimeError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Python's ValueError, where asyncio raises it: a BoundedSemaphore released too often,
+/// task_done() called more often than items were put, a negative semaphore value, ...
+class ValueError : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// A Barrier was aborted (or broken by a cancelled waiter) while tasks waited at it, or is used
+/// after that (asyncio.BrokenBarrierError, a RuntimeError).
+class BrokenBarrierError : public RuntimeError {
+public:
+  explicit BrokenBarrierError(const std::string& what = "the barrier is broken") : RuntimeError(what) {}
 };
 
 }  // namespace aio
