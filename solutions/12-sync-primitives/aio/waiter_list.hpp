@@ -76,6 +76,8 @@ public:
   bool empty() const noexcept { return first_ == nullptr; }
   std::size_t size() const noexcept { return size_; }
 
+  // ---- ex1: waking ------------------------------------------------------------------------
+  // book:wake-first
   /// Takes the oldest waiter out and wakes its task through the ready queue. False if nobody
   /// waits.
   bool wake_first() {
@@ -93,6 +95,7 @@ public:
     while (wake_first()) ++count;
     return count;
   }
+  // end book:wake-first
 
 private:
   friend class Waiter;
@@ -130,6 +133,8 @@ inline void Waiter::wait_in(WaiterList& list, TaskBase& task, std::coroutine_han
   task.suspend(at, this);
 }
 
+// ---- ex1: withdrawing ------------------------------------------------------------------
+// book:on-cancel
 /// The Wait's side: a cancellation takes a listed waiter out (it was given nothing) and wakes its
 /// task with CancelledError. A waiter already woken is not listed any more: too late.
 inline bool Waiter::on_cancel(Wait* wait, const std::string& message) {
@@ -140,5 +145,6 @@ inline bool Waiter::on_cancel(Wait* wait, const std::string& message) {
   self->task_->wake_cancelled(message);
   return true;
 }
+// end book:on-cancel
 
 }  // namespace aio
