@@ -1,0 +1,107 @@
+// The async iterator protocol, and an async range written by hand.
+//
+//   Python                                   aio
+//   __aiter__()                              the object itself (C++ has no `async for` to call it)
+//   await it.__anext__()                     co_await it.anext()   (T, or aio::StopAsyncIteration)
+//   async for x in it: ...                   while (auto x = co_await it.next()) { ... }
+//   (nothing: the loop just stops)           co_await it.aclose()
+//
+// An aio async iterator is any type with `value_type`, `next()` and `anext()` (the concept
+// AsyncIterator below); aio::AsyncGenerator is one, and CountUp is another, written without a
+// coroutine: its awaiters are the whole state machine that a generator's compiler-built frame
+// would otherwise be. The adaptors of aio/pipeline.hpp accept either.
+#pragma once
+
+#include <aio/clock.hpp>
+#include <aio/errors.hpp>
+#include <aio/sleep.hpp>
+#include <aio/stop_async_iteration.hpp>
+
+#include <coroutine>
+#include <optional>
+#include <utility>
+
+namespace aio {
+
+// book:concept
+/// What the pipelines accept: `co_await it.next()` gives std::optional<value_type>, empty at
+/// the end; `co_await it.anext()` gives value_type or throws aio::StopAsyncIteration.
+template <class I>
+concept AsyncIterator = requires(I& it) {
+  typename I::value_type;
+  it.next();
+  it.anext();
+};
+// end book:concept
+
+/// Closes `it` if it can be closed (an AsyncGenerator's aclose(), which runs its cleanup);
+/// an async iterator without aclose() has nothing to clean up.
+template <class I>
+auto aclose_if_any(I& it) {
+  if constexpr (requires { it.aclose(); }) {
+    return it.aclose();
+  } else {
+    return std::suspend_never{};
+  }
+}
+
+// book:count-up
+/// The numbers 1, 2, ..., `count`, one every `interval`: each step sleeps, then counts (the
+/// same sequence, at the same times, as an async generator that awaits aio::sleep(interval) and
+/// yields). A hand-written async iterator: no coroutine frame, only a position and awaiters.
+///
+/// Where the consumer resumes: as after aio::sleep (one loop iteration after the timer is due);
+/// at the end, at once, without suspending.
+class CountUp {
+public:
+  using value_type = int;
+
+  CountUp(int count, Duration interval) noexcept : count_(count), interval_(interval) {}
+
+  /// The awaiter of one step: next() (Raising = false) and anext() (Raising = true).
+  template <bool Raising>
+  class [[nodiscard]] Step {
+  public:
+    explicit Step(CountUp& range) noexcept : range_(&range) {}
+
+    bool await_ready() {
+      if (range_->position_ >= range_->count_) return true;  // the end: no sleep, no suspension
+      sleep_.emplace(range_->interval_);
+      return false;
+    }
+    void await_suspend(std::coroutine_handle<> consumer) { sleep_->await_suspend(consumer); }
+    auto await_resume() {
+      std::optional<int> value;
+      if (sleep_) {
+        sleep_->await_resume();  // a cancellation comes out here, before anything is counted
+        value = ++range_->position_;
+      }
+      if constexpr (Raising) {
+        if (!value) throw StopAsyncIteration();
+        return *value;
+      } else {
+        return value;
+      }
+    }
+
+  private:
+    CountUp* range_;
+    std::optional<SleepAwaiter> sleep_;  // the wait of this step, once it has begun
+  };
+
+  Step<false> next() noexcept { return Step<false>(*this); }
+  Step<true> anext() noexcept { return Step<true>(*this); }
+  /// Nothing to clean up: the range just ends.
+  std::suspend_never aclose() noexcept {
+    position_ = count_;
+    return {};
+  }
+
+private:
+  int count_;
+  Duration interval_;
+  int position_ = 0;  // how many numbers have been handed out
+};
+// end book:count-up
+
+}  // namespace aio
