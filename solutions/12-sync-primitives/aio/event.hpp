@@ -57,7 +57,7 @@ class [[nodiscard]] Event::WaitAwaiter {
 public:
   explicit WaitAwaiter(Event& event) noexcept : event_(&event) {}
 
-  bool await_ready() const noexcept;
+  bool await_ready() const;
   void await_suspend(std::coroutine_handle<> self) {
     waiter_.wait_in(event_->waiters_, detail::current_task_for("aio::Event::wait"), self);
   }
@@ -81,7 +81,9 @@ inline void Event::set() {
 // end book:set
 
 // book:wait
-inline bool Event::WaitAwaiter::await_ready() const noexcept { return event_->value_; }
+inline bool Event::WaitAwaiter::await_ready() const {
+  return event_->value_;  // set: no need to wait
+}
 
 inline void Event::WaitAwaiter::await_resume() {
   // Only a task that suspended can have a cancellation to see here.

@@ -35,6 +35,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -63,12 +64,12 @@ public:
     if (detail::destroying_pending_task) return;
     try {
       unlock_if_held();
-    } catch (const RuntimeError& error) {
-      // Released by hand already (lock.release() inside the guard's scope). A destructor must
-      // not throw, so the loop's exception handler reports it, as asyncio reports errors that
-      // have nowhere to go.
+    } catch (const std::exception& error) {
+      // Released by hand already (lock.release() inside the guard's scope), say. A destructor
+      // must not throw, so the loop's exception handler reports it, as asyncio reports errors
+      // that have nowhere to go.
       if (detail::running_loop != nullptr) {
-        detail::running_loop->call_exception_handler(std::string("a Guard found nothing to release: ") +
+        detail::running_loop->call_exception_handler(std::string("a Guard could not release what it held: ") +
                                                      error.what());
       }
     }
@@ -119,7 +120,7 @@ class [[nodiscard]] Lock::AcquireAwaiter {
 public:
   explicit AcquireAwaiter(Lock& lock) noexcept : lock_(&lock) {}
 
-  bool await_ready() noexcept;
+  bool await_ready();
   void await_suspend(std::coroutine_handle<> self) {
     waiter_.wait_in(lock_->waiters_, detail::current_task_for("aio::Lock::acquire"), self);
   }
@@ -137,7 +138,7 @@ inline Lock::AcquireAwaiter Lock::acquire() noexcept { return AcquireAwaiter(*th
 // book:take
 /// The fast path: a free lock is taken without suspending. Nobody can be waiting for a lock
 /// that is not locked, so taking it overtakes nobody.
-inline bool Lock::AcquireAwaiter::await_ready() noexcept {
+inline bool Lock::AcquireAwaiter::await_ready() {
   if (lock_->locked_) return false;
   lock_->locked_ = true;
   return true;

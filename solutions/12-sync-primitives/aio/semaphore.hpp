@@ -85,7 +85,7 @@ class [[nodiscard]] Semaphore::AcquireAwaiter {
 public:
   explicit AcquireAwaiter(Semaphore& semaphore) noexcept : semaphore_(&semaphore) {}
 
-  bool await_ready() noexcept;
+  bool await_ready();
   void await_suspend(std::coroutine_handle<> self) {
     waiter_.wait_in(semaphore_->waiters_, detail::current_task_for("aio::Semaphore::acquire"), self);
   }
@@ -100,7 +100,7 @@ inline Semaphore::AcquireAwaiter Semaphore::acquire() noexcept { return AcquireA
 
 // ---- ex4: the semaphore --------------------------------------------------------------------
 // book:take
-inline bool Semaphore::AcquireAwaiter::await_ready() noexcept {
+inline bool Semaphore::AcquireAwaiter::await_ready() {
   if (semaphore_->value_ == 0) return false;
   --semaphore_->value_;  // a free permit means nobody waits: taking it overtakes nobody
   return true;
