@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
     "W1_spawn_gather": ("task", 150, "ns"),
     "W2_switch": ("switch", 15, "ns"),
+    "W3_queue": ("item", 15, "ns"),
     "W4_timers": ("run", 60, "ms"),
+    "W5_semaphore": ("task", 200, "ns"),
     "W6_sequential": ("run", None, "ms"),
     "W6_gather": ("run", None, "ms"),
 }

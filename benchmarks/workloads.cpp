@@ -3,14 +3,18 @@
 //
 //   W1_spawn_gather  create 200,000 tasks of a trivial coroutine that returns its argument, gather
 //   W2_switch        one task awaiting sleep(0) 1,000,000 times
+//   W3_queue         a producer and a consumer through Queue<int>(128), 1,000,000 items
 //   W4_timers        100,000 tasks each sleeping a random 0-10 ms (fixed seed), gathered
+//   W5_semaphore     100,000 tasks each holding a Semaphore(100) permit across a sleep(0), gathered
 //   W6_sequential    three fetches of 100, 200 and 100 ms, one after another
 //   W6_gather        the same three fetches, gathered
 //
 // Every workload runs on the real clock, starting a fresh loop with aio::run each iteration, as
 // the Python side does with asyncio.run. Items processed make items_per_second the throughput.
 #include <aio/gather.hpp>
+#include <aio/queue.hpp>
 #include <aio/run.hpp>
+#include <aio/semaphore.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 
@@ -27,7 +31,11 @@ using namespace std::chrono_literals;
 
 constexpr int w1_tasks = 200'000;
 constexpr int w2_switches = 1'000'000;
+constexpr int w3_items = 1'000'000;
+constexpr int w3_maxsize = 128;
 constexpr int w4_timers = 100'000;
+constexpr int w5_tasks = 100'000;
+constexpr int w5_permits = 100;
 
 const aio::RunOptions real_clock{.virtual_clock = false};
 
@@ -57,6 +65,30 @@ void W2_switch(benchmark::State& state) {
 }
 BENCHMARK(W2_switch)->Unit(benchmark::kMillisecond);
 
+aio::Coro<void> produce(aio::Queue<int>* queue, int count) {
+  for (int i = 0; i < count; ++i) co_await queue->put(i);
+}
+
+aio::Coro<std::int64_t> consume(aio::Queue<int>* queue, int count) {
+  std::int64_t total = 0;
+  for (int i = 0; i < count; ++i) total += co_await queue->get();
+  co_return total;
+}
+
+aio::Coro<std::int64_t> through_queue(int count) {
+  aio::Queue<int> queue(w3_maxsize);
+  auto producer = aio::create_task(produce(&queue, count));
+  std::int64_t total = co_await consume(&queue, count);
+  co_await producer;
+  co_return total;
+}
+
+void W3_queue(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(aio::run(through_queue(w3_items), real_clock));
+  state.SetItemsProcessed(state.iterations() * w3_items);
+}
+BENCHMARK(W3_queue)->Unit(benchmark::kMillisecond);
+
 aio::Coro<int> nap(aio::Duration delay) {
   co_await aio::sleep(delay);
   co_return 0;
@@ -79,6 +111,27 @@ void W4_timers(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * w4_timers);
 }
 BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+aio::Coro<int> hold_permit(aio::Semaphore* semaphore) {
+  auto permit = co_await semaphore->acquire();
+  co_await aio::sleep(0ms);
+  co_return 0;
+}
+
+aio::Coro<void> many_permits(int count) {
+  aio::Semaphore semaphore(w5_permits);
+  std::vector<aio::Task<int>> tasks;
+  tasks.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) tasks.push_back(aio::create_task(hold_permit(&semaphore)));
+  std::vector<int> done = co_await aio::gather(std::move(tasks));
+  benchmark::DoNotOptimize(done.data());
+}
+
+void W5_semaphore(benchmark::State& state) {
+  for (auto _ : state) aio::run(many_permits(w5_tasks), real_clock);
+  state.SetItemsProcessed(state.iterations() * w5_tasks);
+}
+BENCHMARK(W5_semaphore)->Unit(benchmark::kMillisecond);
 
 aio::Coro<int> fetch(aio::Duration delay) {
   co_await aio::sleep(delay);

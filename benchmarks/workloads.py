@@ -16,7 +16,11 @@ import time
 
 W1_TASKS = 200_000
 W2_SWITCHES = 1_000_000
+W3_ITEMS = 1_000_000
+W3_MAXSIZE = 128
 W4_TIMERS = 100_000
+W5_TASKS = 100_000
+W5_PERMITS = 100
 W6_FETCHES = (0.100, 0.200, 0.100)
 
 
@@ -35,10 +39,40 @@ async def w2_switch():
         await asyncio.sleep(0)
 
 
+async def produce(queue, count):
+    for i in range(count):
+        await queue.put(i)
+
+
+async def consume(queue, count):
+    total = 0
+    for _ in range(count):
+        total += await queue.get()
+    return total
+
+
+async def w3_queue():
+    queue = asyncio.Queue(maxsize=W3_MAXSIZE)
+    producer = asyncio.create_task(produce(queue, W3_ITEMS))
+    total = await consume(queue, W3_ITEMS)
+    await producer
+    assert total == W3_ITEMS * (W3_ITEMS - 1) // 2
+
+
 async def w4_timers():
     rng = random.Random(42)
     delays = [rng.uniform(0.0, 0.010) for _ in range(W4_TIMERS)]
     await asyncio.gather(*(asyncio.sleep(d) for d in delays))
+
+
+async def hold_permit(semaphore):
+    async with semaphore:
+        await asyncio.sleep(0)
+
+
+async def w5_semaphore():
+    semaphore = asyncio.Semaphore(W5_PERMITS)
+    await asyncio.gather(*[asyncio.create_task(hold_permit(semaphore)) for _ in range(W5_TASKS)])
 
 
 async def fetch(seconds):
@@ -58,7 +92,9 @@ async def w6_gather():
 WORKLOADS = {
     "W1_spawn_gather": (w1_spawn_gather, W1_TASKS),
     "W2_switch": (w2_switch, W2_SWITCHES),
+    "W3_queue": (w3_queue, W3_ITEMS),
     "W4_timers": (w4_timers, W4_TIMERS),
+    "W5_semaphore": (w5_semaphore, W5_TASKS),
     "W6_sequential": (w6_sequential, len(W6_FETCHES)),
     "W6_gather": (w6_gather, len(W6_FETCHES)),
 }
