@@ -160,10 +160,11 @@ TEST_CASE("a cancelled CountUp step counts nothing", "[l14][ex4]") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ex5: adaptors
+// Adaptors. map, filter and take are given; they close their source through aclose (ex3).
+// batch is ex5.
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("take gives the first n values and closes its source at once", "[l14][ex5]") {
+TEST_CASE("take gives the first n values and closes its source at once", "[l14][ex3]") {
   Log log;
   run_logged(log, [](Log* log) -> aio::Coro<void> {
     auto first_two = aio::take(logged_numbers(log, 5), 2);
@@ -173,13 +174,13 @@ TEST_CASE("take gives the first n values and closes its source at once", "[l14][
   CHECK(join(log) == "source yields 1 | got 1 | source yields 2 | got 2 | source cleanup | the end");
 }
 
-TEST_CASE("take ends with a source that ends first", "[l14][ex5]") {
+TEST_CASE("take ends with a source that ends first", "[l14][ex3]") {
   Log log;
   run_logged(log, drain(&log, "took", aio::take(count_up(2, 1s), 5)));
   CHECK(join(log) == "1.0 took 1 | 2.0 took 2 | 2.0 took end");
 }
 
-TEST_CASE("take of zero values reads nothing", "[l14][ex5]") {
+TEST_CASE("take of zero values reads nothing", "[l14][ex3]") {
   Log log;
   run_logged(log, [](Log* log) -> aio::Coro<void> {
     auto none = aio::take(logged_numbers(log, 5), 0);
@@ -225,7 +226,36 @@ TEST_CASE("batch of size 0 is a ValueError at the first step", "[l14][ex5]") {
   CHECK(join(log) == "ValueError: batch size must be at least 1, not 0");
 }
 
-TEST_CASE("a chain of adaptors pulls one value at a time, on demand", "[l14][ex5]") {
+TEST_CASE("closing a batch closes its source, and drops the partial list", "[l14][ex5]") {
+  Log log;
+  run_logged(log, [](Log* log) -> aio::Coro<void> {
+    auto lists = aio::batch(logged_numbers(log, 9), 2);
+    auto first = co_await lists.next();
+    log->push_back("got " + show(first.value_or(std::vector<int>{})));
+    co_await lists.aclose();
+    log->push_back("closed");
+  }(&log));
+  CHECK(join(log) == "source yields 1 | source yields 2 | got [1 2] | source cleanup | closed");
+}
+
+TEST_CASE("an error of the source comes out of batch after the full lists", "[l14][ex5]") {
+  Log log;
+  run_logged(log, [](Log* log) -> aio::Coro<void> {
+    auto failing = []() -> aio::AsyncGenerator<int> {
+      for (int i = 1; i <= 3; ++i) co_yield i;
+      throw std::runtime_error("the source broke");
+    }();
+    auto lists = aio::batch(std::move(failing), 2);
+    try {
+      while (auto list = co_await lists.next()) log->push_back("got " + show(*list));
+    } catch (const std::runtime_error& error) {
+      log->push_back(std::string("caught: ") + error.what());
+    }
+  }(&log));
+  CHECK(join(log) == "got [1 2] | caught: the source broke");
+}
+
+TEST_CASE("a chain of adaptors pulls one value at a time, on demand", "[l14][ex3]") {
   Log log;
   run_logged(log, [](Log* log) -> aio::Coro<void> {
     auto is_odd = [](int x) { return x % 2 == 1; };
@@ -237,7 +267,7 @@ TEST_CASE("a chain of adaptors pulls one value at a time, on demand", "[l14][ex5
         "source yields 1 | got 1 | source yields 2 | source yields 3 | got 9 | source cleanup");
 }
 
-TEST_CASE("map is the async generator expression (x * 2 async for x in ...)", "[l14][ex5]") {
+TEST_CASE("map is the async generator expression (x * 2 async for x in ...)", "[l14][ex3]") {
   Log log;
   run_logged(log, drain(&log, "doubled", aio::take(aio::map(aio::CountUp(5, 100ms), [](int x) { return x * 2; }), 3)));
   CHECK(join(log) == "0.1 doubled 2 | 0.2 doubled 4 | 0.3 doubled 6 | 0.3 doubled end");

@@ -245,6 +245,8 @@ public:
   template <bool Raising>
   class [[nodiscard]] Step {
   public:
+    using Result = std::conditional_t<Raising, T, std::optional<T>>;
+
     Step(handle_type frame, const char* what, detail::SentValue<Sent> send = {},
          std::exception_ptr to_throw = nullptr)
         : frame_(frame), what_(what), send_(std::move(send)), to_throw_(std::move(to_throw)) {}
@@ -253,14 +255,13 @@ public:
       promise_type& promise = frame_.promise();
       promise.check_idle(what_);
       if (promise.state == State::finished) return true;
-      if (promise.state == State::created) refuse_before_start();
-      promise.sent = std::move(send_);
-      promise.thrown = std::move(to_throw_);
+      if (send_.has_value() || to_throw_) deliver(promise);  // asend() and athrow() only
       return promise.run_step(frame_);
     }
     void await_suspend(std::coroutine_handle<> consumer) noexcept { frame_.promise().consumer = consumer; }
 
-    auto await_resume() {
+    // book:step-resume
+    Result await_resume() {
       std::optional<T> value = frame_.promise().take();
       if constexpr (Raising) {
         if (!value) throw StopAsyncIteration();
@@ -269,22 +270,28 @@ public:
         return value;
       }
     }
+    // end book:step-resume
 
   private:
-    /// Before the first line there is no co_yield to deliver to: athrow() closes the generator
-    /// and its exception comes straight back (the body never sees it), as in Python; asend()'s
-    /// value is refused (Python raises TypeError).
-    void refuse_before_start() {
-      if (to_throw_) {
-        frame_.promise().state = State::finished;
-        std::rethrow_exception(std::exchange(to_throw_, nullptr));
-      }
-      if (send_.has_value()) {
+    // book:deliver
+    /// Leaves asend's value or athrow's exception where the co_yield will find it. Before the
+    /// first line there is no co_yield yet: athrow() closes the generator and its exception
+    /// comes straight back, unseen by the body, as in Python; asend() is refused (Python raises
+    /// TypeError).
+    void deliver(promise_type& promise) {
+      if (promise.state == State::created) {
+        if (to_throw_) {
+          promise.state = State::finished;
+          std::rethrow_exception(std::exchange(to_throw_, nullptr));
+        }
         throw RuntimeError(std::string(what_) +
                            ": can't send a value to a just-started async generator: start it "
                            "with next() first (Python's asend(None))");
       }
+      promise.sent = std::move(send_);
+      promise.thrown = std::exchange(to_throw_, nullptr);
     }
+    // end book:deliver
 
     handle_type frame_;
     const char* what_;

@@ -19,6 +19,7 @@
 
 #include <coroutine>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace aio {
@@ -62,6 +63,8 @@ public:
   template <bool Raising>
   class [[nodiscard]] Step {
   public:
+    using Result = std::conditional_t<Raising, int, std::optional<int>>;
+
     explicit Step(CountUp& range) noexcept : range_(&range) {}
 
     bool await_ready() {
@@ -70,7 +73,7 @@ public:
       return false;
     }
     void await_suspend(std::coroutine_handle<> consumer) { sleep_->await_suspend(consumer); }
-    auto await_resume() {
+    Result await_resume() {
       std::optional<int> value;
       if (sleep_) {
         sleep_->await_resume();  // a cancellation comes out here, before anything is counted
