@@ -10,6 +10,10 @@
 // Each test is tagged with the last exercise it needs: ex2's tests pass once ex1 and ex2 are
 // written, and so on. ex2's tests never cancel anything (that reaches ex3's code), and only ex4's
 // and ex5's call task_done() and shutdown().
+//
+// Each queue is declared in its TEST_CASE, outside aio::run: a queue must outlive every task that
+// waits on it, also when a test fails half way (a stub throws) and aio::run cancels the tasks
+// left.
 #include <aio/cancellation.hpp>
 #include <aio/clock.hpp>
 #include <aio/coro.hpp>
@@ -120,8 +124,8 @@ TEST_CASE("maxsize 0 or below means no limit", "[l13][ex2]") {
 }
 
 // CPython: cpython/get_wakes_one_turn_later.py
-aio::Coro<void> wakes_one_per_item(Log* log) {
-  Strings queue;
+aio::Coro<void> wakes_one_per_item(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   std::vector<aio::Task<void>> getters;
   for (const char* name : {"a", "b", "c"}) getters.push_back(aio::create_task(getter(log, &queue, name)));
   co_await aio::sleep(0s);
@@ -137,7 +141,8 @@ aio::Coro<void> wakes_one_per_item(Log* log) {
 
 TEST_CASE("put wakes waiting getters, one per item, in the order they came", "[l13][ex2]") {
   Log log;
-  run(wakes_one_per_item(&log));
+  Strings queue;
+  run(wakes_one_per_item(&log, &queue));
   CHECK(join(log) ==
         "a waits | b waits | c waits | put x and y: qsize 2 | tick 0 | a got x | b got y | tick 1 | "
         "tick 2 | c still waits: True | c got z");
@@ -159,14 +164,15 @@ aio::Coro<void> slow_consumer(Log* log, aio::Queue<int>* queue) {
   }
 }
 
-aio::Coro<void> backpressure(Log* log) {
-  aio::Queue<int> queue(2);
+aio::Coro<void> backpressure(Log* log, aio::Queue<int>* queue_) {
+  aio::Queue<int>& queue = *queue_;
   co_await aio::gather(producer(log, &queue), slow_consumer(log, &queue));
 }
 
 TEST_CASE("put waits while the queue is full: backpressure", "[l13][ex2]") {
   Log log;
-  run(backpressure(&log));
+  aio::Queue<int> queue(2);
+  run(backpressure(&log, &queue));
   CHECK(join(log) ==
         "0.0 put 0, qsize 1 | 0.0 put 1, qsize 2 | 0.0 got 0, qsize 1 | 0.0 put 2, qsize 2 | "
         "1.0 got 1, qsize 1 | 1.0 put 3, qsize 2 | 2.0 got 2, qsize 1 | 2.0 put 4, qsize 2 | "
@@ -175,8 +181,8 @@ TEST_CASE("put waits while the queue is full: backpressure", "[l13][ex2]") {
 
 // aio holds the item for the getter the put woke. asyncio does not: there main's get_nowait takes
 // x, and a waits again, behind b (cpython/newcomer_takes_the_item.py).
-aio::Coro<void> newcomer(Log* log) {
-  Strings queue;
+aio::Coro<void> newcomer(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   aio::Task<void> a = aio::create_task(getter(log, &queue, "a"));
   co_await aio::sleep(0s);
   aio::Task<void> b = aio::create_task(getter(log, &queue, "b"));
@@ -195,7 +201,8 @@ aio::Coro<void> newcomer(Log* log) {
 
 TEST_CASE("an item held for a woken getter is not free to a newcomer", "[l13][ex2]") {
   Log log;
-  run(newcomer(&log));
+  Strings queue;
+  run(newcomer(&log, &queue));
   CHECK(join(log) ==
         "a waits | main: put x, qsize 1, empty False | main: QueueEmpty: get_nowait(): every item "
         "is held for a get() that was woken for it and has not run yet; await get() to wait your "
@@ -207,8 +214,8 @@ aio::Coro<void> putter(Log* log, Strings* queue, std::string item) {
   log->push_back("put " + item);
 }
 
-aio::Coro<void> putters_in_line(Log* log) {
-  Strings queue(1);
+aio::Coro<void> putters_in_line(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   queue.put_nowait("first");
   std::vector<aio::Task<void>> putters;
   for (const char* item : {"p", "q", "r"}) putters.push_back(aio::create_task(putter(log, &queue, item)));
@@ -228,14 +235,15 @@ aio::Coro<void> putters_in_line(Log* log) {
 
 TEST_CASE("putters wait in line, and each get wakes the first", "[l13][ex2]") {
   Log log;
-  run(putters_in_line(&log));
+  Strings queue(1);
+  run(putters_in_line(&log, &queue));
   CHECK(join(log) ==
         "got first, full False | newcomer: QueueFull | put p | got p, full False | "
         "newcomer: QueueFull | put q | got q, full False | newcomer: QueueFull | put r | got r");
 }
 
-aio::Coro<void> move_only(std::vector<int>* out) {
-  aio::Queue<std::unique_ptr<int>> queue(1);
+aio::Coro<void> move_only(std::vector<int>* out, aio::Queue<std::unique_ptr<int>>* queue_) {
+  aio::Queue<std::unique_ptr<int>>& queue = *queue_;
   aio::Task<void> consumer = aio::create_task(
       [](aio::Queue<std::unique_ptr<int>>* queue, std::vector<int>* out) -> aio::Coro<void> {
         for (int i = 0; i < 3; ++i) {
@@ -249,15 +257,16 @@ aio::Coro<void> move_only(std::vector<int>* out) {
 
 TEST_CASE("move-only items go through put and get", "[l13][ex2]") {
   std::vector<int> out;
-  run(move_only(&out));
+  aio::Queue<std::unique_ptr<int>> queue(1);
+  run(move_only(&out, &queue));
   CHECK(out == std::vector<int>{10, 11, 12});
 }
 
 // ---- ex3: cancellation never loses an item -------------------------------------------------------
 
 // CPython: cpython/cancelled_getter_passes_on.py
-aio::Coro<void> getter_passes_on(Log* log) {
-  Strings queue;
+aio::Coro<void> getter_passes_on(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   aio::Task<void> a = aio::create_task(watched_getter(log, &queue, "a"));
   aio::Task<void> b = aio::create_task(watched_getter(log, &queue, "b"));
   aio::Task<void> c = aio::create_task(watched_getter(log, &queue, "c"));
@@ -273,14 +282,15 @@ aio::Coro<void> getter_passes_on(Log* log) {
 
 TEST_CASE("a get cancelled after its wake-up passes the item on", "[l13][ex3]") {
   Log log;
-  run(getter_passes_on(&log));
+  Strings queue;
+  run(getter_passes_on(&log, &queue));
   CHECK(join(log) ==
         "put x, cancelled a and b; qsize 1 | tick 0 | b cancelled | a cancelled | tick 1 | c got x | "
         "tick 2 | tick 3 | qsize 0");
 }
 
-aio::Coro<void> nobody_behind(Log* log) {
-  Strings queue;
+aio::Coro<void> nobody_behind(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   aio::Task<void> a = aio::create_task(watched_getter(log, &queue, "a"));
   co_await aio::sleep(0s);
   queue.put_nowait("x");
@@ -292,12 +302,13 @@ aio::Coro<void> nobody_behind(Log* log) {
 
 TEST_CASE("a woken get cancelled with nobody behind it frees the item", "[l13][ex3]") {
   Log log;
-  run(nobody_behind(&log));
+  Strings queue;
+  run(nobody_behind(&log, &queue));
   CHECK(join(log) == "a cancelled | a cancelled: True, qsize 1 | main got x");
 }
 
-aio::Coro<void> cancelled_in_line(Log* log) {
-  Strings queue;
+aio::Coro<void> cancelled_in_line(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   aio::Task<void> a = aio::create_task(watched_getter(log, &queue, "a"));
   aio::Task<void> b = aio::create_task(watched_getter(log, &queue, "b"));
   co_await aio::sleep(0s);
@@ -311,13 +322,14 @@ aio::Coro<void> cancelled_in_line(Log* log) {
 
 TEST_CASE("a get cancelled in the line wakes nobody else", "[l13][ex3]") {
   Log log;
-  run(cancelled_in_line(&log));
+  Strings queue;
+  run(cancelled_in_line(&log, &queue));
   CHECK(join(log) == "a cancelled | b still waits: True | b got x");
 }
 
 // CPython: cpython/cancelled_put_inserts_nothing.py
-aio::Coro<void> put_cancelled(Log* log) {
-  Strings queue(1);
+aio::Coro<void> put_cancelled(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   queue.put_nowait("first");
   aio::Task<void> p = aio::create_task(watched_putter(log, &queue, "p"));
   aio::Task<void> q = aio::create_task(watched_putter(log, &queue, "q"));
@@ -336,7 +348,8 @@ aio::Coro<void> put_cancelled(Log* log) {
 
 TEST_CASE("a cancelled put never inserts, and a late one passes its slot on", "[l13][ex3]") {
   Log log;
-  run(put_cancelled(&log));
+  Strings queue(1);
+  run(put_cancelled(&log, &queue));
   CHECK(join(log) ==
         "put q cancelled | qsize 1 | got first | tick 0 | put p cancelled | tick 1 | put r | tick 2 | "
         "got r, qsize 0");
@@ -359,8 +372,8 @@ aio::Coro<void> worker(Log* log, Strings* queue) {
 }
 
 // CPython: cpython/join_waits_for_task_done.py
-aio::Coro<void> join_waits(Log* log) {
-  Strings queue;
+aio::Coro<void> join_waits(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   co_await queue.join();
   log->push_back(at("main: join on a fresh queue returned at once"));
   for (const char* item : {"a", "b"}) queue.put_nowait(item);
@@ -379,7 +392,8 @@ aio::Coro<void> join_waits(Log* log) {
 
 TEST_CASE("join waits until every item put is task_done", "[l13][ex4]") {
   Log log;
-  run(join_waits(&log));
+  Strings queue;
+  run(join_waits(&log, &queue));
   CHECK(join(log) ==
         "0.0 main: join on a fresh queue returned at once | 1.0 worker: done with a | "
         "2.0 worker: done with b | 2.0 j1: join returned | 2.0 j2: join returned | "
@@ -396,8 +410,8 @@ TEST_CASE("task_done before any put raises ValueError", "[l13][ex4]") {
   CHECK_THROWS_WITH(queue.task_done(), aio_test::contains("called too many times"));
 }
 
-aio::Coro<void> cancelled_join(Log* log) {
-  Strings queue;
+aio::Coro<void> cancelled_join(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   queue.put_nowait("a");
   aio::Task<void> j1 = aio::create_task(joiner(log, &queue, "j1"));
   aio::Task<void> j2 = aio::create_task(joiner(log, &queue, "j2"));
@@ -412,18 +426,19 @@ aio::Coro<void> cancelled_join(Log* log) {
 
 TEST_CASE("a cancelled join leaves, and the other joiners still return", "[l13][ex4]") {
   Log log;
-  run(cancelled_join(&log));
+  Strings queue;
+  run(cancelled_join(&log, &queue));
   CHECK(join(log) == "1.0 j1 cancelled: True | 1.0 j2: join returned");
 }
 
 // ---- ex5: shutting down --------------------------------------------------------------------------
 
 // CPython: cpython/shutdown.py (Python 3.13; 3.11 and 3.12 have no shutdown)
-aio::Coro<void> shutdown_wakes(Log* log) {
-  Strings empty;
+aio::Coro<void> shutdown_wakes(Log* log, Strings* empty_, Strings* full_) {
+  Strings& empty = *empty_;
   std::vector<aio::Task<void>> waiting;
   for (const char* name : {"g1", "g2"}) waiting.push_back(aio::create_task(watched_getter(log, &empty, name)));
-  Strings full(1);
+  Strings& full = *full_;
   full.put_nowait("first");
   aio::Task<void> blocked = aio::create_task(watched_putter(log, &full, "p"));
   co_await aio::sleep(0s);
@@ -440,7 +455,9 @@ aio::Coro<void> shutdown_wakes(Log* log) {
 
 TEST_CASE("shutdown wakes waiting getters and putters, which raise QueueShutDown", "[l13][ex5]") {
   Log log;
-  run(shutdown_wakes(&log));
+  Strings empty;
+  Strings full(1);
+  run(shutdown_wakes(&log, &empty, &full));
   CHECK(join(log) ==
         "shut down both | g1: QueueShutDown | g2: QueueShutDown | put p: QueueShutDown | "
         "put late: QueueShutDown | g3 got first | g4: QueueShutDown");
@@ -460,8 +477,8 @@ aio::Coro<void> immediate_worker(Log* log, Strings* queue) {
 }
 
 // CPython: cpython/shutdown_immediate.py (Python 3.13)
-aio::Coro<void> shutdown_immediate(Log* log) {
-  Strings queue;
+aio::Coro<void> shutdown_immediate(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   for (const char* item : {"a", "b", "c"}) queue.put_nowait(item);
   aio::Task<void> work = aio::create_task(immediate_worker(log, &queue));
   aio::Task<void> joined = aio::create_task(joiner(log, &queue, "joiner"));
@@ -477,15 +494,16 @@ aio::Coro<void> shutdown_immediate(Log* log) {
 
 TEST_CASE("shutdown(immediate) drops the items and counts them done", "[l13][ex5]") {
   Log log;
-  run(shutdown_immediate(&log));
+  Strings queue;
+  run(shutdown_immediate(&log, &queue));
   CHECK(join(log) ==
         "0.0 worker: got a | 0.5 shut down: qsize 0, unfinished 1 | 1.0 worker: done with a | "
         "1.0 worker: QueueShutDown | 1.0 joiner: join returned");
 }
 
 // CPython: cpython/shutdown_drops_holds.py (Python 3.13)
-aio::Coro<void> drops_holds(Log* log) {
-  Strings queue;
+aio::Coro<void> drops_holds(Log* log, Strings* queue_) {
+  Strings& queue = *queue_;
   aio::Task<void> a = aio::create_task(watched_getter(log, &queue, "a"));
   co_await aio::sleep(0s);
   queue.put_nowait("x");  // wakes a, holding x for it
@@ -496,6 +514,7 @@ aio::Coro<void> drops_holds(Log* log) {
 
 TEST_CASE("a shutdown drops the holds: the first to come takes what is left", "[l13][ex5]") {
   Log log;
-  run(drops_holds(&log));
+  Strings queue;
+  run(drops_holds(&log, &queue));
   CHECK(join(log) == "main took x | a: QueueShutDown");
 }

@@ -114,8 +114,8 @@ aio::Coro<void> getter(Log* log, Queue* queue, std::string name) {
 
 // CPython: cpython/getter_takes_the_smallest.py
 template <class Queue>
-aio::Coro<void> takes_first_when_it_runs(Log* log, std::string name) {
-  Queue queue;
+aio::Coro<void> takes_first_when_it_runs(Log* log, std::string name, Queue* queue_) {
+  Queue& queue = *queue_;
   aio::Task<void> task = aio::create_task(getter(log, &queue, name));
   co_await aio::sleep(0s);
   for (int i : {5, 1, 3}) queue.put_nowait(i);  // 5 wakes the getter; it runs after 1 and 3 came
@@ -127,13 +127,15 @@ aio::Coro<void> takes_first_when_it_runs(Log* log, std::string name) {
 
 TEST_CASE("a woken getter takes the item first in order when it runs", "[l13][ex6]") {
   Log log;
-  aio::run(takes_first_when_it_runs<aio::PriorityQueue<int>>(&log, "PriorityQueue"), {.virtual_clock = true});
-  aio::run(takes_first_when_it_runs<aio::LifoQueue<int>>(&log, "LifoQueue"), {.virtual_clock = true});
+  aio::PriorityQueue<int> heap;  // outside aio::run: it outlives the tasks that wait on it
+  aio::LifoQueue<int> stack;
+  aio::run(takes_first_when_it_runs(&log, "PriorityQueue", &heap), {.virtual_clock = true});
+  aio::run(takes_first_when_it_runs(&log, "LifoQueue", &stack), {.virtual_clock = true});
   CHECK(join(log) == "PriorityQueue got 1 | left: 3 5 | LifoQueue got 3 | left: 1 5");
 }
 
-aio::Coro<void> bounded_lifo(Log* log) {
-  aio::LifoQueue<int> queue(2);
+aio::Coro<void> bounded_lifo(Log* log, aio::LifoQueue<int>* queue_) {
+  aio::LifoQueue<int>& queue = *queue_;
   aio::Task<void> producer = aio::create_task([](Log* log, aio::LifoQueue<int>* queue) -> aio::Coro<void> {
     for (int i = 1; i <= 4; ++i) {
       co_await queue->put(i);
@@ -151,6 +153,7 @@ aio::Coro<void> bounded_lifo(Log* log) {
 
 TEST_CASE("a bounded LifoQueue holds a producer back like a Queue", "[l13][ex6]") {
   Log log;
-  aio::run(bounded_lifo(&log), {.virtual_clock = true});
+  aio::LifoQueue<int> queue(2);
+  aio::run(bounded_lifo(&log, &queue), {.virtual_clock = true});
   CHECK(join(log) == "put 1 | put 2 | got 2 | put 3 | got 3 | put 4 | got 4 | got 1");
 }

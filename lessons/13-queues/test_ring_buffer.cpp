@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <string>
 #include <vector>
 
 namespace {
@@ -67,16 +66,33 @@ TEST_CASE("a ring buffer doubles when full, keeping the order across the wrap", 
   CHECK(ring.size() == 16);
 }
 
+/// Counts the objects alive, moved-from ones included: a slot that keeps a moved-from item keeps
+/// an object (and whatever a moved-from object may still hold) alive.
+struct Tracked {
+  static inline int alive = 0;
+  int value;
+  explicit Tracked(int v) : value(v) { ++alive; }
+  Tracked(Tracked&& other) noexcept : value(other.value) { ++alive; }
+  Tracked& operator=(Tracked&& other) noexcept = default;
+  ~Tracked() { --alive; }
+};
+
 TEST_CASE("pop_front lets go of the item at once", "[l13][ex1]") {
-  aio::RingBuffer<std::shared_ptr<std::string>> ring;
-  auto item = std::make_shared<std::string>("job");
-  ring.push_back(item);
-  CHECK(item.use_count() == 2);
+  Tracked::alive = 0;
   {
-    std::shared_ptr<std::string> out = ring.pop_front();
-    CHECK(*out == "job");
+    aio::RingBuffer<Tracked> ring;
+    for (int i = 0; i < 3; ++i) ring.push_back(Tracked(i));
+    CHECK(Tracked::alive == 3);
+    {
+      Tracked out = ring.pop_front();
+      CHECK(out.value == 0);
+      CHECK(Tracked::alive == 3);  // two in the ring, and `out`: nothing left behind in the slot
+    }
+    CHECK(Tracked::alive == 2);
+    for (int i = 3; i < 12; ++i) ring.push_back(Tracked(i));  // grows: 11 items, 16 slots
+    CHECK(Tracked::alive == 11);
   }
-  CHECK(item.use_count() == 1);  // nothing of it is left in the slot
+  CHECK(Tracked::alive == 0);
 }
 
 TEST_CASE("a ring buffer holds move-only items", "[l13][ex1]") {
