@@ -180,18 +180,6 @@ aio::Coro<void> shielded_value(Log* log) {
   int value = co_await aio::finish_shielded(teardown_value(log, 0s, 42));
   log->push_back(at("returned " + std::to_string(value)));
 }
-
-aio::Coro<int> instant_teardown(Log* log) {
-  log->push_back("teardown runs");
-  co_return 1;
-}
-
-aio::Coro<void> hops(Log* log) {
-  aio::Task<void> ticks = aio::create_task(ticker(log, 5));
-  co_await aio::finish_shielded(instant_teardown(log));
-  log->push_back("finish_shielded returned");
-  co_await ticks;
-}
 }  // namespace
 
 TEST_CASE("finish_shielded returns the value of the coroutine it ran", "[l15][ex1]") {
@@ -200,12 +188,28 @@ TEST_CASE("finish_shielded returns the value of the coroutine it ran", "[l15][ex
   REQUIRE(log == Log{"0.0 teardown done", "0.0 returned 42"});
 }
 
+// book:test-hops
+namespace {
+aio::Coro<int> instant_teardown(Log* log) {
+  log->push_back("teardown runs");  // nothing to wait for
+  co_return 1;
+}
+
+aio::Coro<void> hops(Log* log) {
+  aio::Task<void> ticks = aio::create_task(ticker(log, 5));  // logs "tick N", one per loop turn
+  co_await aio::finish_shielded(instant_teardown(log));
+  log->push_back("finish_shielded returned");
+  co_await ticks;
+}
+}  // namespace
+
 TEST_CASE("finish_shielded runs the coroutine as a task: three loop iterations", "[l15][ex1]") {
   Log log;
   run_logged(log, hops(&log));
   // CPython: cpython/finish_shielded.py prints the same ticks.
   REQUIRE(log == Log{"tick 0", "teardown runs", "tick 1", "tick 2", "finish_shielded returned", "tick 3", "tick 4"});
 }
+// end book:test-hops
 
 namespace {
 aio::Coro<void> await_task(aio::Task<void> task) { co_await task; }
