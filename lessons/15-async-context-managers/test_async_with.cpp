@@ -401,6 +401,34 @@ TEST_CASE("a manager whose enter gives nothing and whose exit returns Coro<void>
 }
 
 namespace {
+aio::Coro<void> scoped_sleep_exit_fails(Log* log) {
+  Resource manager(log, "db");
+  manager.exit_failure = "disconnect failed";
+  co_await aio::async_with(manager, body_sleeps, aio::Duration(10s));
+}
+
+aio::Coro<void> cancel_then_exit_fails(Log* log) {
+  aio::Task<void> task = aio::create_task(scoped_sleep_exit_fails(log));
+  co_await aio::sleep(2s);
+  log->push_back(at("cancel"));
+  task.cancel("client left");
+  co_await run_scope(log, await_task(task));
+  log->push_back(at(std::string("task cancelled() = ") + aio_test::py(task.cancelled()) +
+                    ", cancelling() = " + std::to_string(task.cancelling())));
+}
+}  // namespace
+
+TEST_CASE("an exit that throws after a cancellation replaces the CancelledError", "[l15][ex2]") {
+  Log log;
+  run_logged(log, cancel_then_exit_fails(&log));
+  // CPython: cpython/async_with_paths.py, its last section: the same order, and the request
+  // still counted.
+  REQUIRE(log == Log{"0.0 db enters", "1.0 db setup done", "2.0 cancel", "2.0 body interrupted",
+                     "2.0 db exits, told CancelledError(client left)", "3.0 db teardown done",
+                     "3.0 scope ended: logic_error: disconnect failed", "3.0 task cancelled() = False, cancelling() = 1"});
+}
+
+namespace {
 aio::Coro<void> cancel_in_teardown_body(Log* log, Resource* db) {
   std::optional<Resource*> same = co_await aio::async_with(db, [](Resource* entered) -> aio::Coro<Resource*> {
     co_await step(entered->log, "body", 1s);

@@ -1,7 +1,8 @@
 """What `async with` does on each path, in CPython 3.11: __aexit__ runs after a body that returned,
 threw or was cancelled, and is told what the body threw; the error goes on unless __aexit__
 returns True; an error raised by __aexit__ replaces the body's; an __aenter__ that raises means no
-body and no __aexit__. The order and the times are those of test_async_with.cpp's ex2 tests.
+body and no __aexit__. An error raised by __aexit__ replaces a CancelledError too: the task then
+ends with that error, not cancelled, while its cancelling() still counts the request. The order and the times are those of test_async_with.cpp's ex2 tests.
 (test_async_with.cpp: the l15.ex2 section)"""
 import asyncio
 
@@ -59,8 +60,8 @@ async def fails(manager):
     at("after the block: the error was swallowed")
 
 
-async def cancelled():
-    async with Resource("db"):
+async def cancelled(manager=None):
+    async with manager or Resource("db"):
         try:
             await asyncio.sleep(10)
         except asyncio.CancelledError:
@@ -87,6 +88,13 @@ async def main():
     await scope(fails(Resource("db", exit_failure="disconnect failed")))
     print("== __aenter__ raises")
     await scope(fails(Resource("db", enter_failure="connection refused")))
+    print("== __aexit__ raises after a cancellation: its error replaces the CancelledError")
+    task = asyncio.create_task(cancelled(Resource("db", exit_failure="disconnect failed")))
+    await asyncio.sleep(2)
+    at("cancel")
+    task.cancel("client left")
+    await scope(task)
+    at(f"task cancelled() = {task.cancelled()}, cancelling() = {task.cancelling()}")
 
 
 asyncio.run(main())
@@ -134,3 +142,12 @@ asyncio.run(main())
 # 15.0 db enters
 # 16.0 db setup done
 # 16.0 scope ended: ConnectionRefusedError: connection refused
+# == __aexit__ raises after a cancellation: its error replaces the CancelledError
+# 16.0 db enters
+# 17.0 db setup done
+# 18.0 cancel
+# 18.0 body interrupted
+# 18.0 db exits, told CancelledError: client left
+# 19.0 db teardown done
+# 19.0 scope ended: OSError: disconnect failed
+# 19.0 task cancelled() = False, cancelling() = 1
