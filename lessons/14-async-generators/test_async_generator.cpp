@@ -527,8 +527,10 @@ TEST_CASE("aclose while a step is under way is refused", "[l14][ex3]") {
     } catch (const aio::RuntimeError& error) {
       CHECK_THAT(error.what(), aio_test::contains("aclose(): asynchronous generator is already running"));
       log->push_back(at("refused"));
+    } catch (const std::exception& error) {
+      log->push_back(at(std::string("aclose threw: ") + error.what()));
     }
-    co_await reader;
+    co_await reader;  // the reader is inside the body: `source` must outlive it
   }(&log));
   CHECK(join(log) == "0.0 refused | 1.0 ticks yields 0");
 }

@@ -269,7 +269,7 @@ TEST_CASE("a chain of adaptors pulls one value at a time, on demand", "[l14][ex3
 
 TEST_CASE("map is the async generator expression (x * 2 async for x in ...)", "[l14][ex3]") {
   Log log;
-  run_logged(log, drain(&log, "doubled", aio::take(aio::map(aio::CountUp(5, 100ms), [](int x) { return x * 2; }), 3)));
+  run_logged(log, drain(&log, "doubled", aio::take(aio::map(count_up(5, 100ms), [](int x) { return x * 2; }), 3)));
   CHECK(join(log) == "0.1 doubled 2 | 0.2 doubled 4 | 0.3 doubled 6 | 0.3 doubled end");
 }
 

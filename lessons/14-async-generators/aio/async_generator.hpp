@@ -50,6 +50,8 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -334,6 +336,9 @@ public:
   ~AsyncGenerator() {
     if (!frame_) return;
     promise_type& promise = frame_.promise();
+#ifndef NDEBUG
+    if (promise.state == State::running && !detail::destroying_pending_task) destroyed_while_running();
+#endif
     if (promise.state == State::parked && !promise.handed_to_finalizer && finalizer_available()) {
       hand_to_finalizer(std::exchange(frame_, {}));
     } else {
@@ -375,6 +380,17 @@ public:
   bool finished() const noexcept { return state() == State::finished; }
 
 private:
+  /// Checked builds: a task is suspended inside the body, and would resume a dead frame.
+  [[noreturn]] static void destroyed_while_running() noexcept {
+    std::fprintf(stderr,
+                 "aio: an AsyncGenerator was destroyed while a task was suspended inside its body.\n"
+                 "  That task would resume a destroyed frame. Keep the generator alive until the\n"
+                 "  step that task awaits (next, asend, athrow, aclose) has ended: await that task\n"
+                 "  before the generator's scope ends, on every path, errors included.\n");
+    std::fflush(stderr);
+    std::abort();
+  }
+
   // book:finalizer
   static bool finalizer_available() noexcept {
     return detail::running_loop != nullptr && !detail::destroying_pending_task;
