@@ -222,6 +222,9 @@ aio::Coro<void> worker(World* world, int index, FrameToken token) {
   for (int i = 0; i < 12; ++i) {
     try {
       co_await scope(world, index, 2, token);
+    } catch (const aio::NotImplemented& error) {
+      world->problem(error.what());  // a stub: report() shows its hint once
+      co_return;
     } catch (const std::exception&) {
       world->note(5);  // a failure (a probe or a body): go on with the next scope
     }
