@@ -255,6 +255,7 @@ T BasicQueue<T, Storage>::get_nowait() {
 }
 // end book:get-nowait
 
+// book:must-wait
 template <class T, QueueStorage<T> Storage>
 bool BasicQueue<T, Storage>::get_must_wait() const {
   AIO_TODO("l13.ex2", "when must a get wait? (see 'Step 2: put and get wake each other')");
@@ -264,6 +265,7 @@ template <class T, QueueStorage<T> Storage>
 bool BasicQueue<T, Storage>::put_must_wait() const {
   AIO_TODO("l13.ex2", "when must a put wait? (see 'Step 2: put and get wake each other')");
 }
+// end book:must-wait
 
 // ---- ex3: cancellation never loses an item -----------------------------------------------------
 

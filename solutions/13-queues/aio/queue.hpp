@@ -282,6 +282,7 @@ T BasicQueue<T, Storage>::get_nowait() {
 }
 // end book:get-nowait
 
+// book:must-wait
 template <class T, QueueStorage<T> Storage>
 bool BasicQueue<T, Storage>::get_must_wait() const {
   // A shut-down queue never makes anyone wait: get_nowait() gives what is left, or refuses.
@@ -292,6 +293,7 @@ template <class T, QueueStorage<T> Storage>
 bool BasicQueue<T, Storage>::put_must_wait() const {
   return !slot_free() && !shut_down_;
 }
+// end book:must-wait
 
 // ---- ex3: cancellation never loses an item -----------------------------------------------------
 
