@@ -46,7 +46,7 @@ std::string listed(const std::vector<int>& values) {
 /// Yields "echo <what it received>"; an invalid_argument thrown in is answered, not fatal.
 aio::AsyncGenerator<std::string, std::string> echo() {
   std::optional<std::string> received;
-  while (true) {
+  for (;;) {
     try {
       received = co_yield "echo " + received.value_or("None");
     } catch (const std::invalid_argument& error) {
