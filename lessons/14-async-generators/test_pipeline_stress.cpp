@@ -113,7 +113,8 @@ std::vector<int> expected(const Plan& plan) {
 
 aio::AsyncGenerator<int> build(const Plan& plan, Counts* counts) {
   aio::AsyncGenerator<int> chain = source(FrameCount(counts), plan.delays);
-  for (auto [stage, n] : plan.stages) {
+  for (const auto& [stage, size] : plan.stages) {
+    const int n = size;  // a plain variable: lambdas cannot capture a structured binding in C++20
     switch (stage) {
       case Stage::map:
         chain = aio::map(std::move(chain), [n](int v) { return v * 3 + n; });

@@ -353,6 +353,7 @@ public:
   /// The next value; throws aio::StopAsyncIteration once the body has finished (`__anext__`).
   Step<true> anext() noexcept { return Step<true>(frame_, "anext()"); }
 
+  // book:asend-athrow
   /// Resumes the body with `value` as what its co_yield evaluates to; gives the next value,
   /// or std::nullopt once the body has finished (Python's asend, which raises
   /// StopAsyncIteration instead).
@@ -371,6 +372,8 @@ public:
     AIO_TODO("l14.ex2", "a step that carries the error as an exception_ptr; it may be one already "
                         "(see 'Step 3: asend and athrow')");
   }
+
+  // end book:asend-athrow
 
   /// Runs the body's cleanup now (see Close); afterwards every step gives std::nullopt.
   Close aclose() noexcept { return Close(frame_); }

@@ -383,6 +383,7 @@ public:
   /// The next value; throws aio::StopAsyncIteration once the body has finished (`__anext__`).
   Step<true> anext() noexcept { return Step<true>(frame_, "anext()"); }
 
+  // book:asend-athrow
   /// Resumes the body with `value` as what its co_yield evaluates to; gives the next value,
   /// or std::nullopt once the body has finished (Python's asend, which raises
   /// StopAsyncIteration instead).
@@ -406,6 +407,8 @@ public:
     }
     return Step<false>(frame_, "athrow()", {}, std::move(to_throw));
   }
+
+  // end book:asend-athrow
 
   /// Runs the body's cleanup now (see Close); afterwards every step gives std::nullopt.
   Close aclose() noexcept { return Close(frame_); }
