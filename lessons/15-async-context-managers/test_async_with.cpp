@@ -273,6 +273,44 @@ TEST_CASE("a cancellation wins over the teardown's own error", "[l15][ex1]") {
                      "1.0 scope ended: CancelledError(stop)", "1.0 task cancelled() = True"});
 }
 
+namespace {
+aio::Coro<void> instant_failure() {
+  throw std::runtime_error("teardown failed at once");
+  co_return;
+}
+
+aio::Coro<void> shielded_failure(Log* log) {
+  try {
+    co_await aio::finish_shielded(instant_failure());
+  } catch (const aio::CancelledError& error) {
+    log->push_back("CancelledError(" + error.message() + ")");
+    throw;
+  }
+}
+
+/// Cancels `target` on its fourth step: just after the shield has woken it with the teardown's
+/// error, before it runs (lesson 10's "too late" window). Its turns: 1, the target starts the
+/// teardown's task; 2, the teardown fails; 3, the shield wakes the target; 4, this, then the target.
+aio::Coro<void> cancel_on_fourth_step(aio::Task<void>* target) {
+  for (int i = 0; i < 3; ++i) co_await aio::sleep(0ms);
+  target->cancel("just after");
+}
+
+aio::Coro<void> cancel_after_failure(Log* log) {
+  aio::Task<void> task;
+  aio::Task<void> canceller = aio::create_task(cancel_on_fourth_step(&task));
+  task = aio::create_task(shielded_failure(log));
+  co_await run_scope(log, await_task(task));
+  co_await canceller;
+}
+}  // namespace
+
+TEST_CASE("a cancellation just after the teardown failed wins; the error is not reported", "[l15][ex1]") {
+  Log log;
+  run_logged(log, cancel_after_failure(&log));
+  REQUIRE(log == Log{"CancelledError(just after)", "0.0 scope ended: CancelledError(just after)"});
+}
+
 // ---------------------------------------------------------------------------------------------
 // l15.ex2: the scope. enter, the body, and exit on every path; what leaves.
 // CPython: cpython/async_with_paths.py (success, error, cancellation, swallow, exit fails,

@@ -23,6 +23,8 @@ async def finish_shielded(coro):
         except BaseException:
             pass  # the teardown's own error: task.result() raises it again below
     if cancellation is not None:
+        if not task.cancelled():
+            task.exception()  # the teardown's own error loses to the cancellation: retrieve it
         raise cancellation
     return task.result()
 

@@ -23,6 +23,7 @@
 //   - the awaiting task does not go on before that end, and then a cancellation that arrived
 //     meanwhile leaves as CancelledError, whatever the coroutine returned or threw: a
 //     cancellation is a request that must not be lost (its cancelling() count is untouched).
+//     An error the coroutine threw is then dropped (read, so that nobody reports it).
 //   - without a cancellation, the coroutine's value is returned, or its exception rethrown.
 //
 // Where the awaiting coroutine resumes: two loop iterations after the coroutine's task finished
@@ -47,7 +48,7 @@ namespace aio {
 /// cancellation that arrived meanwhile (see the top of this file).
 template <class T>
 Coro<T> finish_shielded(Coro<T> coro) {
-  Task<T> task = create_task(std::move(coro));
+  Task<T> task = create_task(std::move(coro), "teardown");
   std::exception_ptr cancellation;
   while (!task.done()) {
     try {
@@ -61,7 +62,12 @@ Coro<T> finish_shielded(Coro<T> coro) {
       // unless a cancellation came too.
     }
   }
-  if (cancellation) std::rethrow_exception(cancellation);
+  if (cancellation) {
+    // The cancellation wins. The coroutine's own error, if any, is dropped: read it, so that
+    // the loop does not report it as never retrieved (lesson 10's shield reads it the same way).
+    if (!task.cancelled()) (void)task.exception();
+    std::rethrow_exception(cancellation);
+  }
   co_return task.result();
 }
 // end book:finish-shielded
