@@ -210,8 +210,9 @@ aio::Coro<void> scope(World* world, int worker, int depth, FrameToken token) {
       break;
     default: {
       const int id = world->next_probe++;
-      auto manager = aio::context_manager(
-          generator_probe(world, worker, id, small_delay(*world), small_delay(*world), token));
+      const aio::Duration setup = small_delay(*world);  // drawn one by one: the order of a call's
+      const aio::Duration teardown = small_delay(*world);  // arguments differs between compilers
+      auto manager = aio::context_manager(generator_probe(world, worker, id, setup, teardown, token));
       co_await aio::async_with(std::move(manager), generator_body, world, worker, depth, token);
       break;
     }
