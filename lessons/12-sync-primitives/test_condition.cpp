@@ -111,6 +111,32 @@ TEST_CASE("notify(n) wakes the n oldest; each returns once it holds the lock aga
                    "4.0 d still waits: done() = False", "4.0 d took an item, locked() = True"});
 }
 
+// CPython: cpython/condition_notify.py
+TEST_CASE("notify(1) wakes only the oldest waiter; notify(2) the next two", "[l12][ex5]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Condition cond;
+    std::vector<aio::Task<void>> tasks;
+    for (const char* name : {"a", "b", "c"}) tasks.push_back(aio::create_task(waiter(log, name, &cond)));
+    co_await aio::sleep(1s);
+    {
+      aio::Guard<aio::Lock> held = co_await cond.acquire();
+      cond.notify(1);
+      log->push_back(at("notify(1), still waiting: " + std::to_string(cond.waiting())));
+    }
+    co_await aio::sleep(1s);
+    {
+      aio::Guard<aio::Lock> held = co_await cond.acquire();
+      cond.notify(5);  // more than wait: all of them
+      log->push_back(at("notify(5), still waiting: " + std::to_string(cond.waiting())));
+    }
+    co_await aio::gather(tasks);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 notify(1), still waiting: 2", "1.0 a: wait() returned", "2.0 notify(5), still waiting: 0",
+                   "2.0 b: wait() returned", "2.0 c: wait() returned"});
+}
+
 // CPython: cpython/condition_cancel.py
 TEST_CASE("a waiter cancelled in wait() takes the lock back before the error leaves", "[l12][ex5]") {
   Log log;

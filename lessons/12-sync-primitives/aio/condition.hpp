@@ -43,6 +43,7 @@
 
 namespace aio {
 
+// book:condition
 class Condition {
 public:
   /// A condition with a lock of its own.
@@ -88,6 +89,7 @@ private:
   Lock* lock_;
   WaiterList waiters_;
 };
+// end book:condition
 
 // book:notified
 /// Step 2 of wait(): waits in the condition's list until notify() takes this waiter out.

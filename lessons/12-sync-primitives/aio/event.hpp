@@ -29,6 +29,7 @@
 
 namespace aio {
 
+// book:event
 class Event {
 public:
   class WaitAwaiter;
@@ -52,6 +53,7 @@ private:
   WaiterList waiters_;
   bool value_ = false;
 };
+// end book:event
 
 // book:wait-awaiter
 class [[nodiscard]] Event::WaitAwaiter {

@@ -91,6 +91,7 @@ private:
 };
 // end book:guard
 
+// book:lock
 class Lock {
 public:
   class AcquireAwaiter;
@@ -115,6 +116,7 @@ private:
   WaiterList waiters_;
   bool locked_ = false;
 };
+// end book:lock
 
 // book:acquire-awaiter
 class [[nodiscard]] Lock::AcquireAwaiter {

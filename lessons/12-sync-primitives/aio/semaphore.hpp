@@ -38,6 +38,7 @@
 
 namespace aio {
 
+// book:semaphore
 class Semaphore {
 public:
   class AcquireAwaiter;
@@ -75,6 +76,7 @@ private:
   long bound_;    // the initial value: a BoundedSemaphore never goes above it
   bool bounded_;
 };
+// end book:semaphore
 
 /// A Semaphore whose release() refuses to go above the initial value (asyncio.BoundedSemaphore).
 class BoundedSemaphore : public Semaphore {

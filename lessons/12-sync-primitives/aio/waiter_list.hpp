@@ -32,6 +32,7 @@ namespace aio {
 
 class WaiterList;
 
+// book:waiter
 class Waiter : private Wait {
 public:
   enum class State : unsigned char { idle, listed, woken, cancelled };
@@ -62,6 +63,7 @@ private:
   TaskBase* task_ = nullptr;
   State state_ = State::idle;
 };
+// end book:waiter
 
 class WaiterList {
 public:
@@ -94,6 +96,7 @@ public:
 private:
   friend class Waiter;
 
+  // book:links
   void push_back(Waiter& waiter) noexcept {
     waiter.prev_ = last_;
     waiter.next_ = nullptr;
@@ -110,6 +113,7 @@ private:
     waiter.list_ = nullptr;
     --size_;
   }
+  // end book:links
 
   Waiter* first_ = nullptr;
   Waiter* last_ = nullptr;
@@ -120,12 +124,14 @@ inline Waiter::~Waiter() {
   if (list_ != nullptr) list_->detach(*this);
 }
 
+// book:wait-in
 inline void Waiter::wait_in(WaiterList& list, TaskBase& task, std::coroutine_handle<> at) noexcept {
   task_ = &task;
   state_ = State::listed;
   list.push_back(*this);
   task.suspend(at, this);
 }
+// end book:wait-in
 
 // ---- ex1: withdrawing ------------------------------------------------------------------
 // book:on-cancel

@@ -39,6 +39,7 @@
 
 namespace aio {
 
+// book:barrier
 class Barrier {
 public:
   enum class State { filling, draining, resetting, broken };
@@ -95,6 +96,7 @@ private:
   std::size_t count_ = 0;  // tasks inside wait(), between their arrival and their leaving
   State state_ = State::filling;
 };
+// end book:barrier
 
 // ---- ex6: the barrier ----------------------------------------------------------------------
 // book:wait

@@ -28,6 +28,7 @@
 
 namespace aio {
 
+// book:event
 class Event {
 public:
   class WaitAwaiter;
@@ -51,6 +52,7 @@ private:
   WaiterList waiters_;
   bool value_ = false;
 };
+// end book:event
 
 // book:wait-awaiter
 class [[nodiscard]] Event::WaitAwaiter {

@@ -90,6 +90,7 @@ private:
 };
 // end book:guard
 
+// book:lock
 class Lock {
 public:
   class AcquireAwaiter;
@@ -114,6 +115,7 @@ private:
   WaiterList waiters_;
   bool locked_ = false;
 };
+// end book:lock
 
 // book:acquire-awaiter
 class [[nodiscard]] Lock::AcquireAwaiter {
