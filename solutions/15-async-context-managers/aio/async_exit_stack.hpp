@@ -58,7 +58,8 @@ public:
   Coro<entered_t<detail::Manager<M>>> enter_async_context(M manager);
 
   /// Pushes an exit of your own: `exit(error)` returns Coro<bool>, true to swallow
-  /// (asyncio's push_async_exit). A function or a captureless lambda.
+  /// (asyncio's push_async_exit). A coroutine function, or a lambda that calls one and returns
+  /// its Coro (such a lambda is no coroutine itself, so it may capture).
   template <class Exit>
   void push_async_exit(Exit exit);
 
