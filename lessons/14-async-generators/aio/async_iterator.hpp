@@ -85,6 +85,9 @@ public:
     std::optional<SleepAwaiter> sleep_;  // the wait of this step, once it has begun
   };
 
+  /// The wait before each number.
+  Duration interval() const noexcept { return interval_; }
+
   Step<false> next() noexcept { return Step<false>(*this); }
   Step<true> anext() noexcept { return Step<true>(*this); }
   /// Nothing to clean up: the range just ends.

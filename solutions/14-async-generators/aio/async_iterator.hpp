@@ -69,7 +69,7 @@ public:
 
     bool await_ready() {
       if (range_->position_ >= range_->count_) return true;  // the end: no sleep, no suspension
-      sleep_.emplace(range_->interval_);
+      sleep_.emplace(range_->interval());
       return false;
     }
     void await_suspend(std::coroutine_handle<> consumer) { sleep_->await_suspend(consumer); }
@@ -91,6 +91,9 @@ public:
     CountUp* range_;
     std::optional<SleepAwaiter> sleep_;  // the wait of this step, once it has begun
   };
+
+  /// The wait before each number.
+  Duration interval() const noexcept { return interval_; }
 
   Step<false> next() noexcept { return Step<false>(*this); }
   Step<true> anext() noexcept { return Step<true>(*this); }
