@@ -11,6 +11,7 @@
 #include <aio/sleep.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -63,7 +64,17 @@ aio::AsyncGenerator<std::string> stream_search(std::string query) {
 
 // book:sse
 /// One Server-Sent Event: a `data:` line per line of text, then a blank line.
-std::string sse_event(const std::string& text) { return "data: " + text + "\n\n"; }
+std::string sse_event(const std::string& text) {
+  std::string event;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find('\n', start);
+    event += "data: " + text.substr(start, end - start) + "\n";
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return event + "\n";
+}
 
 aio::Coro<void> serve(std::string query) {
   auto events = stream_search(query);

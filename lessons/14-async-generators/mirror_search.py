@@ -42,8 +42,8 @@ async def stream_search(query):
 
 
 def sse_event(text):
-    """One Server-Sent Event: a `data:` line, then a blank line."""
-    return f"data: {text}\n\n"
+    """One Server-Sent Event: a `data:` line per line of text, then a blank line."""
+    return "".join(f"data: {line}\n" for line in text.split("\n")) + "\n"
 
 
 async def serve(query):
