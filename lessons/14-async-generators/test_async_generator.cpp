@@ -573,3 +573,36 @@ TEST_CASE("a generator dropped unstarted or finished is simply destroyed", "[l14
   }(&log));
   CHECK(join(log) == "0.0 numbers starts | 0.0 numbers ends | 1.0 no task was started: 1 pending");
 }
+
+// CPython: cpython/end_of_run.py (3.12 and 3.13 let the closing task finish)
+TEST_CASE("a generator still parked when the run ends starts its cleanup", "[l14][ex3]") {
+  Log log;
+  run_logged(log, [](Log* log) -> aio::Coro<void> {
+    aio::create_task(
+        [](Log* log) -> aio::Coro<void> {
+          auto gen = [](Log* log) -> aio::AsyncGenerator<int> {
+            std::exception_ptr leaving;
+            try {
+              for (int i = 0; i < 5; ++i) co_yield i;
+            } catch (...) {
+              leaving = std::current_exception();
+            }
+            log->push_back(at("cleanup starts"));
+            co_await aio::sleep(1s);
+            log->push_back(at("cleanup ends"));
+            if (leaving) std::rethrow_exception(leaving);
+          }(log);
+          co_await gen.next();
+          log->push_back(at("reader sleeps"));
+          co_await aio::sleep(10s);
+        }(log),
+        "reader");
+    co_await aio::sleep(1s);
+    log->push_back(at("main ends"));
+  }(&log));
+  // aio::run cancels the reader; the generator, parked in its frame, goes to a closing task; the
+  // loop stops before that task has finished, and reports it, as asyncio 3.11 does.
+  REQUIRE(log.size() == 4);
+  CHECK(join(Log(log.begin(), log.begin() + 3)) == "0.0 reader sleeps | 1.0 main ends | 1.0 cleanup starts");
+  CHECK_THAT(log[3], aio_test::contains("- the loop reported: Task was destroyed but it is pending"));
+}
