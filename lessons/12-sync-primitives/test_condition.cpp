@@ -112,7 +112,7 @@ TEST_CASE("notify(n) wakes the n oldest; each returns once it holds the lock aga
 }
 
 // CPython: cpython/condition_notify.py
-TEST_CASE("notify(1) wakes only the oldest waiter; notify(2) the next two", "[l12][ex5]") {
+TEST_CASE("notify(1) wakes only the oldest waiter; notify(5) the two left", "[l12][ex5]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
     aio::Condition cond;
