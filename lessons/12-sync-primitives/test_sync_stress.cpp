@@ -155,18 +155,25 @@ aio::Coro<void> put_items(World* world, const TaskGuard* guard) {
 aio::Coro<int> worker(World* world, TaskRecord* self, [[maybe_unused]] FrameToken token) {
   TaskGuard guard(self);
   const int steps = 1 + world->random.below(6);
-  for (int i = 0; i < steps; ++i) {
-    ++world->operations;
-    switch (static_cast<Step>(aio_test::stress::pick_weighted(world->random, kStepWeights))) {
-      case Step::hold_lock: co_await hold_lock(world, self, &guard); break;
-      case Step::hold_permit: co_await hold_permit(world, self, &guard); break;
-      case Step::wait_event: co_await world->event.wait(); break;
-      case Step::take_item: co_await take_item(world, &guard); break;
-      case Step::put_items: co_await put_items(world, &guard); break;
-      case Step::cancel_other: cancel_random(world); break;
-      case Step::sleep: co_await aio::sleep(world->random.delay()); break;
+  try {
+    for (int i = 0; i < steps; ++i) {
+      ++world->operations;
+      switch (static_cast<Step>(aio_test::stress::pick_weighted(world->random, kStepWeights))) {
+        case Step::hold_lock: co_await hold_lock(world, self, &guard); break;
+        case Step::hold_permit: co_await hold_permit(world, self, &guard); break;
+        case Step::wait_event: co_await world->event.wait(); break;
+        case Step::take_item: co_await take_item(world, &guard); break;
+        case Step::put_items: co_await put_items(world, &guard); break;
+        case Step::cancel_other: cancel_random(world); break;
+        case Step::sleep: co_await aio::sleep(world->random.delay()); break;
+      }
+      guard.check_alive();
     }
-    guard.check_alive();
+  } catch (const std::exception& error) {
+    // No step ever fails on purpose: an error here is a bug, or an exercise not written yet
+    // (the driver's gather would otherwise swallow it). A CancelledError is not an exception.
+    world->problem(std::string("task ") + std::to_string(self->id) + " failed: " + error.what());
+    throw;
   }
   co_return self->id;
 }
