@@ -2,8 +2,9 @@
 yet. CPython's release() cleared the flag, so the second release() raises
 RuntimeError('Lock is not acquired.'). aio handed the lock to the waiter inside the first
 release(), so the lock is locked (for the waiter) and aio cannot tell the mistake from a task
-releasing the lock on the waiter's behalf: the second release() passes the lock on again. The
-chapter lists this under "Pitfalls" (mixing the guard with a manual release())."""
+releasing the lock on the waiter's behalf: the second release() gives the lock to the next
+waiter, or unlocks it, while the woken waiter goes on as if it held it. The chapter lists this
+under "Pitfalls" (mixing the guard with a manual release())."""
 import asyncio
 
 
