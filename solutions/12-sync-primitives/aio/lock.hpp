@@ -49,7 +49,7 @@ class [[nodiscard]] Guard {
 public:
   explicit Guard(Primitive& held) noexcept : held_(&held) {}
   Guard(Guard&& other) noexcept : held_(std::exchange(other.held_, nullptr)) {}
-  Guard& operator=(Guard&& other) noexcept {
+  Guard& operator=(Guard&& other) {  // releases what it held: may throw, as release() does
     if (this != &other) {
       unlock_if_held();
       held_ = std::exchange(other.held_, nullptr);
