@@ -90,8 +90,8 @@ public:
   using std::invalid_argument::invalid_argument;
 };
 
-/// A Barrier was aborted (or broken by a cancelled waiter) while tasks waited at it, or is used
-/// after that (asyncio.BrokenBarrierError, a RuntimeError).
+/// A Barrier was aborted, or reset while tasks waited at it, or is used after abort()
+/// (asyncio.BrokenBarrierError, a RuntimeError).
 class BrokenBarrierError : public RuntimeError {
 public:
   explicit BrokenBarrierError(const std::string& what = "the barrier is broken") : RuntimeError(what) {}
