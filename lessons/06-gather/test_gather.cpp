@@ -7,8 +7,10 @@
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -546,6 +548,49 @@ TEST_CASE("with return_exceptions, a cancelled waiter still gets CancelledError"
   run_virtual(cancel_waiter_after_half_a_second(true, &log));
   CHECK(log == Log{"0.5 cancel accepted", "0.5 a cancelled: stop", "0.5 bb cancelled: stop",
                    "0.5 waiter cancelled: stop", "0.5 waiter ended cancelled"});
+}
+
+namespace {
+
+// Says what a cancelled child or waiter sees, as Python prints CancelledError.args.
+aio::Coro<void> child_reports_args(std::string name, Log* log) {
+  try {
+    co_await aio::sleep(10s);
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, name + " sees " + aio_test::args(cancelled));
+    throw;
+  }
+}
+
+aio::Coro<void> awaits_gather(Log* log) {
+  co_await aio::gather(child_reports_args("a", log), child_reports_args("b", log));
+}
+
+aio::Coro<void> cancel_gather_waiter_three_ways(Log* log) {
+  const std::vector<std::pair<std::string, aio::CancelMessage>> requests = {
+      {"cancel()", std::nullopt}, {"cancel('')", ""}, {"cancel('m')", "m"}};
+  for (const auto& [name, message] : requests) {
+    aio::Task<void> waiter = aio::create_task(awaits_gather(log));
+    co_await aio::sleep(1s);
+    stamp(log, name);
+    waiter.cancel(message);
+    try {
+      co_await waiter;
+    } catch (const aio::CancelledError& cancelled) {
+      stamp(log, "main sees " + aio_test::args(cancelled));
+    }
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/cancel_message.py
+TEST_CASE("a cancel message reaches every child and the waiter, or none does", "[l06][ex4]") {
+  Log log;
+  run_virtual(cancel_gather_waiter_three_ways(&log));
+  CHECK(log == Log{"1.0 cancel()", "1.0 a sees ()", "1.0 b sees ()", "1.0 main sees ()",
+                   "2.0 cancel('')", "2.0 a sees ('',)", "2.0 b sees ('',)", "2.0 main sees ('',)",
+                   "3.0 cancel('m')", "3.0 a sees ('m',)", "3.0 b sees ('m',)", "3.0 main sees ('m',)"});
 }
 
 // book:test-stubborn

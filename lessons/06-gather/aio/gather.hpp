@@ -193,7 +193,7 @@ private:
   }
   // end book:hops
 
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto& gather = static_cast<GatherCore&>(*wait);
     try {
       return gather.forward_cancel(message);
@@ -229,7 +229,7 @@ private:
   /// wakes when the gather completes, with its outcome (CancelledError, unless a failure
   /// settled it first). False if it is too late (completed) or no child could be cancelled: the
   /// task then delivers the cancellation itself at its next step.
-  bool forward_cancel([[maybe_unused]] const std::string& message) {
+  bool forward_cancel([[maybe_unused]] const CancelMessage& message) {
     AIO_TODO("l06.ex4", "too late once completed; else pass the request on to the children, and "
                         "remember it if one took it (see 'Step 5: cancelling the waiter')");
   }
@@ -269,7 +269,7 @@ private:
   std::span<Child> children_;
   TaskBase* waiter_ = nullptr;
   std::exception_ptr error_;
-  std::string cancel_message_;
+  CancelMessage cancel_message_;
   // Read only in child_done, which is an exercise: [[maybe_unused]] keeps Clang quiet about
   // them while the exercise is a stub.
   [[maybe_unused]] std::size_t finished_ = 0;

@@ -93,7 +93,7 @@ public:
 
     // The consumer was cancelled while it waited: it stops waiting; the tasks go on, and a
     // result that comes meanwhile stays queued for the next co_await.
-    static bool on_cancel(Wait* wait, const std::string& message) {
+    static bool on_cancel(Wait* wait, const CancelMessage& message) {
       auto* self = static_cast<NextAwaiter*>(wait);
       if (self->state_->waiter_ != self) return false;  // already woken: too late
       self->state_->waiter_ = nullptr;

@@ -173,7 +173,7 @@ private:
 
   /// Cancelling the awaiting task ends the wait, never its tasks. Too late (false) once the
   /// task has been woken: then the CancelledError comes at its next step.
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto* self = static_cast<WaitAwaiter*>(wait);
     if (self->finished_) return false;
     self->finished_ = true;

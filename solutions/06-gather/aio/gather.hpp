@@ -184,7 +184,7 @@ private:
   }
   // end book:hops
 
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto& gather = static_cast<GatherCore&>(*wait);
     try {
       return gather.forward_cancel(message);
@@ -233,7 +233,7 @@ private:
   /// wakes when the gather completes, with its outcome (CancelledError, unless a failure
   /// settled it first). False if it is too late (completed) or no child could be cancelled: the
   /// task then delivers the cancellation itself at its next step.
-  bool forward_cancel(const std::string& message) {
+  bool forward_cancel(const CancelMessage& message) {
     if (completed_) return false;
     bool cancelled_any = false;
     for (Child& child : children_) {
@@ -281,7 +281,7 @@ private:
   std::span<Child> children_;
   TaskBase* waiter_ = nullptr;
   std::exception_ptr error_;
-  std::string cancel_message_;
+  CancelMessage cancel_message_;
   // Read only in child_done, which is an exercise: [[maybe_unused]] keeps Clang quiet about
   // them while the exercise is a stub.
   [[maybe_unused]] std::size_t finished_ = 0;
