@@ -285,6 +285,16 @@ template <class T>
 AsCompleted<T> as_completed(std::vector<Task<T>> tasks, std::optional<Duration> timeout = std::nullopt) {
   return AsCompleted<T>(std::move(tasks), timeout);
 }
+
+/// as_completed on coroutines: each one is wrapped in a task first, in the order given, as
+/// asyncio's as_completed does with ensure_future (which goes through a set, so in no fixed order).
+template <class T>
+AsCompleted<T> as_completed(std::vector<Coro<T>> coros, std::optional<Duration> timeout = std::nullopt) {
+  std::vector<Task<T>> tasks;
+  tasks.reserve(coros.size());
+  for (Coro<T>& coro : coros) tasks.push_back(create_task(std::move(coro)));
+  return AsCompleted<T>(std::move(tasks), timeout);
+}
 // end book:as-completed
 
 }  // namespace aio
