@@ -12,7 +12,8 @@
 // A TaskRef holds one reference to the task, as a Task<T> does. It can say what every task can
 // (done, cancelled, exception, name, cancel), and it gives the typed handle back with as<T>(),
 // which checks the type and throws InvalidStateError on a mismatch. It is aio::Task<AnyResult>,
-// so wait() and WaitResult work with it unchanged.
+// so wait(), WaitResult and as_completed work with it unchanged; as_completed hands out the
+// finished tasks themselves.
 #pragma once
 
 #include <aio/errors.hpp>
@@ -74,6 +75,13 @@ public:
     }
     typed->acquire();  // the new handle adopts this reference
     return Task<T>(typed);
+  }
+  /// The finished task itself, or its exception rethrown (CancelledError if it was cancelled);
+  /// InvalidStateError while pending. This is what as_completed hands out for mixed types.
+  Task result() const {
+    if (!done()) throw InvalidStateError("Result is not set: " + describe(*state_) + " has not finished yet");
+    if (std::exception_ptr error = state_->error()) std::rethrow_exception(error);
+    return *this;
   }
   /// as<T>().result(): the value, or the task's exception rethrown.
   template <class T>
