@@ -3,6 +3,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
@@ -26,5 +28,31 @@ inline benchmark::internal::Benchmark* sizes(benchmark::internal::Benchmark* ben
   }
   return bench;
 }
+
+/// Minor page faults of this process so far: each is a first touch of a page that the kernel had
+/// to map (and zero) on the spot. Big arrays that malloc gives back to the kernel between runs
+/// fault in again on every run (solutions/04-event-loop/aio/buffer_cache.hpp).
+inline std::int64_t page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
+/// Counts the page faults of the runs of one benchmark, reported as the counter
+/// `faults_per_run` (benchmarks/compare.py prints it).
+class FaultCounter {
+public:
+  explicit FaultCounter(benchmark::State& state) : state_(state), start_(page_faults()) {}
+  FaultCounter(const FaultCounter&) = delete;
+  FaultCounter& operator=(const FaultCounter&) = delete;
+  ~FaultCounter() {
+    const auto runs = static_cast<double>(state_.iterations());
+    state_.counters["faults_per_run"] = static_cast<double>(page_faults() - start_) / runs;
+  }
+
+private:
+  benchmark::State& state_;
+  std::int64_t start_;
+};
 
 }  // namespace aio_bench

@@ -2,6 +2,7 @@
 // benchmarks/compare.py prints both side by side with their ratios, measured in one run.
 //
 //   W1_spawn_gather  create 200,000 tasks of a trivial coroutine that returns its argument, gather
+//   W1_minimal_loop  the same work on the smallest loop that can do it (the floor for W1)
 //   W2_switch        one task awaiting sleep(0) 1,000,000 times
 //   W3_queue         a producer and a consumer through Queue<int>(128), 1,000,000 items
 //   W4_timers        100,000 tasks each sleeping a random 0-10 ms (fixed seed), gathered
@@ -21,7 +22,10 @@
 #include <bench_support.hpp>
 
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <random>
 #include <vector>
 
@@ -50,16 +54,67 @@ aio::Coro<std::int64_t> spawn_and_gather(int count) {
 }
 
 void W1_spawn_gather(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   for (auto _ : state) benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock));
   state.SetItemsProcessed(state.iterations() * w1_tasks);
 }
 BENCHMARK(W1_spawn_gather)->Unit(benchmark::kMillisecond);
+
+// The floor for W1: the smallest loop that does its work. A FIFO of coroutine handles, and tasks
+// that only keep their result: no names, no cancellation, no done listeners, no recycled frames.
+namespace minimal {
+
+struct Task {
+  struct promise_type {
+    int value = 0;
+    Task get_return_object() { return Task{std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_value(int result) noexcept { value = result; }
+    void unhandled_exception() noexcept { std::terminate(); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+Task identity(int value) { co_return value; }
+
+int spawn_and_gather(int count) {
+  std::vector<std::coroutine_handle<Task::promise_type>> tasks;
+  tasks.reserve(static_cast<std::size_t>(count));
+  std::deque<std::coroutine_handle<>> ready;
+  for (int i = 0; i < count; ++i) {
+    tasks.push_back(identity(i).handle);
+    ready.push_back(tasks.back());
+  }
+  while (!ready.empty()) {
+    std::coroutine_handle<> next = ready.front();
+    ready.pop_front();
+    next.resume();
+  }
+  std::vector<int> results;
+  results.reserve(tasks.size());
+  for (auto task : tasks) {
+    results.push_back(task.promise().value);
+    task.destroy();
+  }
+  return results.back();
+}
+
+}  // namespace minimal
+
+void W1_minimal_loop(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
+  for (auto _ : state) benchmark::DoNotOptimize(minimal::spawn_and_gather(w1_tasks));
+  state.SetItemsProcessed(state.iterations() * w1_tasks);
+}
+BENCHMARK(W1_minimal_loop)->Unit(benchmark::kMillisecond);
 
 aio::Coro<void> switch_many(int count) {
   for (int i = 0; i < count; ++i) co_await aio::sleep(0ms);
 }
 
 void W2_switch(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   for (auto _ : state) aio::run(switch_many(w2_switches), real_clock);
   state.SetItemsProcessed(state.iterations() * w2_switches);
 }
@@ -84,6 +139,7 @@ aio::Coro<std::int64_t> through_queue(int count) {
 }
 
 void W3_queue(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   for (auto _ : state) benchmark::DoNotOptimize(aio::run(through_queue(w3_items), real_clock));
   state.SetItemsProcessed(state.iterations() * w3_items);
 }
@@ -103,6 +159,7 @@ aio::Coro<void> many_timers(std::vector<aio::Duration> delays) {
 }
 
 void W4_timers(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   std::mt19937_64 random(42);
   std::uniform_int_distribution<std::int64_t> microseconds(0, 10'000);
   std::vector<aio::Duration> delays;
@@ -128,6 +185,7 @@ aio::Coro<void> many_permits(int count) {
 }
 
 void W5_semaphore(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   for (auto _ : state) aio::run(many_permits(w5_tasks), real_clock);
   state.SetItemsProcessed(state.iterations() * w5_tasks);
 }
@@ -154,12 +212,14 @@ aio::Coro<void> fetch_together() {
 }
 
 void W6_sequential(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   for (auto _ : state) aio::run(fetch_sequentially(), real_clock);
   state.SetItemsProcessed(state.iterations() * 3);
 }
 BENCHMARK(W6_sequential)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 void W6_gather(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
   for (auto _ : state) aio::run(fetch_together(), real_clock);
   state.SetItemsProcessed(state.iterations() * 3);
 }

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import random
+import resource
 import statistics
 import sys
 import time
@@ -100,14 +101,21 @@ WORKLOADS = {
 }
 
 
+def page_faults():
+    """Minor page faults of this process so far (first touches of pages the kernel maps)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def measure(workload, repetitions):
+    """The median seconds per run, and the page faults per run."""
     asyncio.run(workload())  # warm-up
     times = []
+    faults = page_faults()
     for _ in range(repetitions):
         start = time.perf_counter()
         asyncio.run(workload())
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), (page_faults() - faults) / repetitions
 
 
 def main():
@@ -120,10 +128,11 @@ def main():
     for name, (workload, items) in WORKLOADS.items():
         if args.only and not name.startswith(args.only):
             continue
-        seconds = measure(workload, args.repetitions)
-        results[name] = {"seconds": seconds, "items": items}
+        seconds, faults = measure(workload, args.repetitions)
+        results[name] = {"seconds": seconds, "items": items, "faults_per_run": faults}
         if not args.json:
-            print(f"{name:16} {seconds * 1e3:10.1f} ms   {seconds / items * 1e9:10.1f} ns/item", flush=True)
+            print(f"{name:16} {seconds * 1e3:10.1f} ms   {seconds / items * 1e9:10.1f} ns/item"
+                  f"   {faults:10.0f} faults/run", flush=True)
     if args.json:
         json.dump({"python": sys.version.split()[0], "results": results}, sys.stdout)
         print()

@@ -1,4 +1,4 @@
-// Tests for aio::Task<T>, create_task, current_task and all_tasks (exercises l05.ex1 to l05.ex4).
+// Tests for aio::Task<T>, create_task, current_task and all_tasks (exercises l05.ex2 to l05.ex5).
 //
 // Everything runs on the virtual clock: a test that sleeps for seconds finishes at once, and
 // checks the exact virtual time at which each thing happened, and in what order.
@@ -72,7 +72,7 @@ std::string message_of(const std::exception_ptr& error) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// l05.ex1: create_task, current_task, all_tasks
+// l05.ex2: create_task, current_task, all_tasks
 
 namespace {
 // book:test-creator
@@ -87,7 +87,7 @@ aio::Coro<void> creator(Log* log) {
 
 // book:test-create-task
 TEST_CASE("create_task schedules the coroutine; it runs once its creator yields",
-          "[l05][ex1]") {
+          "[l05][ex2]") {
   Log log;
   run_virtual(creator(&log));
   CHECK(log == Log{"created, not run yet", "the task runs", "creator resumes, task done"});
@@ -102,7 +102,7 @@ aio::Coro<void> start_two_greetings(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("two tasks that sleep 1 s and 2 s run side by side, both done at 2 s", "[l05][ex1]") {
+TEST_CASE("two tasks that sleep 1 s and 2 s run side by side, both done at 2 s", "[l05][ex2]") {
   Log log;
   run_virtual(start_two_greetings(&log));
   CHECK(log == Log{"1.0 hello", "2.0 world"});
@@ -126,7 +126,7 @@ aio::Coro<Log> name_some_tasks() {
 }  // namespace
 
 TEST_CASE("tasks are named Task-N unless given a name; set_name renames them",
-          "[l05][ex1]") {
+          "[l05][ex2]") {
   // Names count per loop: each of two loops starts at Task-1 (its main task).
   aio::EventLoop first(aio::Clock::virtual_time());
   aio::EventLoop second(aio::Clock::virtual_time());
@@ -153,7 +153,7 @@ aio::Coro<void> current_tasks(Log* log) {
 }  // namespace
 
 TEST_CASE("current_task() is the task whose step runs, null outside any task",
-          "[l05][ex1]") {
+          "[l05][ex2]") {
   CHECK(aio::current_task() == nullptr);
   Log log;
   run_virtual(current_tasks(&log));
@@ -182,7 +182,7 @@ aio::Coro<Log> watch_all_tasks() {
 }  // namespace
 
 TEST_CASE("all_tasks() lists the unfinished tasks, oldest first, caller included",
-          "[l05][ex1]") {
+          "[l05][ex2]") {
   const Log seen = run_virtual(watch_all_tasks());
   const std::string main_task = seen.at(0).substr(4);
   CHECK(seen == Log{"0.0 " + main_task, "0.0 quick", "0.0 slow",  // at 0 s all three
@@ -200,7 +200,7 @@ aio::Coro<void> fire_and_forget(Log* log) {
 // end book:test-dropped
 }  // namespace
 
-TEST_CASE("a task whose every handle was dropped still runs to completion", "[l05][ex1]") {
+TEST_CASE("a task whose every handle was dropped still runs to completion", "[l05][ex2]") {
   Log log;
   run_virtual(fire_and_forget(&log));
   CHECK(log == Log{"1.0 the forgotten task finished", "2.0 main: 1 task(s) left"});
@@ -232,7 +232,7 @@ aio::Coro<void> drop_a_witnessed_task(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("a task with no handle left is freed as soon as it finishes", "[l05][ex1]") {
+TEST_CASE("a task with no handle left is freed as soon as it finishes", "[l05][ex2]") {
   // The loop's own reference goes when the task finishes; a handle that create_task took one
   // reference too many for would keep the task (and its frame) alive for ever.
   Log log;
@@ -240,12 +240,12 @@ TEST_CASE("a task with no handle left is freed as soon as it finishes", "[l05][e
   CHECK(log == Log{"1.0 the job ends", "1.0 the task is freed", "2.0 main returns"});
 }
 
-TEST_CASE("create_task without a running loop throws InvalidStateError", "[l05][ex1]") {
+TEST_CASE("create_task without a running loop throws InvalidStateError", "[l05][ex2]") {
   CHECK_THROWS_AS(aio::create_task(nothing()), aio::InvalidStateError);
 }
 
 // ---------------------------------------------------------------------------------------------
-// l05.ex2: result() and exception(), and the report of an exception that nobody retrieved
+// l05.ex3: result() and exception(), and the report of an exception that nobody retrieved
 
 namespace {
 // book:test-too-early
@@ -264,7 +264,7 @@ aio::Coro<std::string> ask_too_early() {
 }  // namespace
 
 TEST_CASE("result() of a pending task throws InvalidStateError naming the task",
-          "[l05][ex2]") {
+          "[l05][ex3]") {
   const std::string message = run_virtual(ask_too_early());
   CHECK_THAT(message, aio_test::contains("Result is not set"));
   CHECK_THAT(message, aio_test::contains("<Task pending name='Task-"));
@@ -287,7 +287,7 @@ aio::Coro<Log> read_results() {
 }  // namespace
 
 TEST_CASE("result() of a finished task returns a copy of its value, every time",
-          "[l05][ex2]") {
+          "[l05][ex3]") {
   CHECK(run_virtual(read_results()) == Log{"1.5 done: yes", "tea with milk", "tea", "no exception"});
 }
 
@@ -313,7 +313,7 @@ aio::Coro<Log> read_a_failure() {
 }
 }  // namespace
 
-TEST_CASE("exception() returns what a failed task threw; result() rethrows it", "[l05][ex2]") {
+TEST_CASE("exception() returns what a failed task threw; result() rethrows it", "[l05][ex3]") {
   const Log seen = run_virtual(read_a_failure());
   REQUIRE(seen.size() == 5);
   CHECK_THAT(seen[0], aio_test::contains("pending: Exception is not set"));
@@ -343,7 +343,7 @@ aio::Coro<Log> read_a_cancelled_task() {
 }
 }  // namespace
 
-TEST_CASE("exception() and result() raise a cancelled task's CancelledError", "[l05][ex2]") {
+TEST_CASE("exception() and result() raise a cancelled task's CancelledError", "[l05][ex3]") {
   // CPython: cpython/exception_of_cancelled.py
   CHECK(run_virtual(read_a_cancelled_task()) ==
         Log{"cancelled", "exception() raised CancelledError: not needed",
@@ -362,7 +362,7 @@ aio::Coro<aio::Task<void>> start_doomed_task() {
 
 // book:test-unretrieved-report
 TEST_CASE("an exception nobody retrieved is reported once, when the loop closes",
-          "[l05][ex2]") {
+          "[l05][ex3]") {
   Log reports;
   aio::Task<void> kept;
   {
@@ -389,7 +389,7 @@ aio::Coro<void> fail_and_be_forgotten() {
 }  // namespace
 
 TEST_CASE("a failed task with no handle left is reported as soon as it finishes",
-          "[l05][ex2]") {
+          "[l05][ex3]") {
   Log reports;
   aio::EventLoop loop(aio::Clock::virtual_time());
   loop.set_exception_handler([&reports, &loop](const std::string& message) {
@@ -417,7 +417,7 @@ aio::Coro<aio::Task<void>> start_task_and_read(bool through_result) {
 }
 }  // namespace
 
-TEST_CASE("an exception read through result() or exception() is never reported", "[l05][ex2]") {
+TEST_CASE("an exception read through result() or exception() is never reported", "[l05][ex3]") {
   const bool through_result = GENERATE(true, false);
   Log reports;
   {
@@ -430,7 +430,7 @@ TEST_CASE("an exception read through result() or exception() is never reported",
 }
 
 // ---------------------------------------------------------------------------------------------
-// l05.ex3: add_done_callback
+// l05.ex4: add_done_callback
 
 namespace {
 // book:test-callback-order
@@ -449,7 +449,7 @@ aio::Coro<void> callbacks_go_through_the_loop(Log* log) {
 
 // book:test-callback-order-check
 TEST_CASE("done callbacks run from the loop, not inline, in the order added",
-          "[l05][ex3]") {
+          "[l05][ex4]") {
   Log log;
   run_virtual(callbacks_go_through_the_loop(&log));
   // One iteration runs `first` (which schedules its callbacks), `second` and main; the next runs
@@ -472,7 +472,7 @@ aio::Coro<void> late_callback(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("a callback added after the task finished is scheduled, not run", "[l05][ex3]") {
+TEST_CASE("a callback added after the task finished is scheduled, not run", "[l05][ex4]") {
   Log log;
   run_virtual(late_callback(&log));
   CHECK(log == Log{"2.0 callback added", "2.0 callback sees 7", "2.0 main after one yield"});
@@ -493,7 +493,7 @@ aio::Coro<void> callback_reads_the_task(Log* log) {
 }  // namespace
 
 TEST_CASE("a done callback receives the task and can read how it ended",
-          "[l05][ex3]") {
+          "[l05][ex4]") {
   Log log;
   Log reports;
   aio::EventLoop loop(aio::Clock::virtual_time());
@@ -513,7 +513,7 @@ aio::Coro<void> throwing_callback(Log* log) {
 }  // namespace
 
 TEST_CASE("a done callback that throws is reported by the exception handler",
-          "[l05][ex3]") {
+          "[l05][ex4]") {
   Log log;
   Log reports;
   aio::EventLoop loop(aio::Clock::virtual_time());
@@ -525,7 +525,7 @@ TEST_CASE("a done callback that throws is reported by the exception handler",
 }
 
 // ---------------------------------------------------------------------------------------------
-// l05.ex4: co_await on a task
+// l05.ex5: co_await on a task
 
 namespace {
 aio::Coro<Log> await_one() {
@@ -537,7 +537,7 @@ aio::Coro<Log> await_one() {
 }
 }  // namespace
 
-TEST_CASE("co_await on a task returns its result when the task finishes", "[l05][ex4]") {
+TEST_CASE("co_await on a task returns its result when the task finishes", "[l05][ex5]") {
   CHECK(run_virtual(await_one()) == Log{"1.0 got 42"});
 }
 
@@ -562,7 +562,7 @@ aio::Coro<void> concurrent(Log* log) {
 }  // namespace
 
 // book:test-classic
-TEST_CASE("greetings after 1 s and 2 s take 3 s awaited in turn, 2 s as tasks", "[l05][ex4]") {
+TEST_CASE("greetings after 1 s and 2 s take 3 s awaited in turn, 2 s as tasks", "[l05][ex5]") {
   Log one_after_the_other;
   run_virtual(sequential(&one_after_the_other));
   CHECK(one_after_the_other == Log{"1.0 hello", "3.0 world", "3.0 finished"});
@@ -587,7 +587,7 @@ aio::Coro<void> await_a_finished_task(Log* log) {
 }  // namespace
 
 TEST_CASE("awaiting a finished task returns its result at once, every time",
-          "[l05][ex4]") {
+          "[l05][ex5]") {
   Log log;
   run_virtual(await_a_finished_task(&log));
   CHECK(log == Log{"main got 5 and 5", "another task runs"});
@@ -611,7 +611,7 @@ aio::Coro<void> many_waiters(Log* log) {
 }  // namespace
 
 TEST_CASE("every awaiter of a task gets its result, in the order they waited",
-          "[l05][ex4]") {
+          "[l05][ex5]") {
   Log log;
   run_virtual(many_waiters(&log));
   // main began waiting first (in its first step); A, B and C in the iteration after.
@@ -637,7 +637,7 @@ aio::Coro<void> many_catchers(Log* log) {
 }  // namespace
 
 TEST_CASE("co_await rethrows a failed task's exception in every awaiter",
-          "[l05][ex4]") {
+          "[l05][ex5]") {
   Log log;
   Log reports;
   aio::EventLoop loop(aio::Clock::virtual_time());
@@ -661,7 +661,7 @@ aio::Coro<void> listeners_in_order(Log* log) {
 }  // namespace
 
 TEST_CASE("callbacks and awaiting tasks are told in the order they listened",
-          "[l05][ex4]") {
+          "[l05][ex5]") {
   Log log;
   run_virtual(listeners_in_order(&log));
   CHECK(log == Log{"callback 1", "1.0 waiter got 7", "callback 2"});
@@ -684,7 +684,7 @@ aio::Coro<void> start_self_awaiter(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("a task that awaits itself gets InvalidStateError", "[l05][ex4]") {
+TEST_CASE("a task that awaits itself gets InvalidStateError", "[l05][ex5]") {
   // CPython: cpython/await_itself.py (asyncio raises RuntimeError with the same words)
   Log log;
   run_virtual(start_self_awaiter(&log));
@@ -732,7 +732,7 @@ aio::Coro<void> cancel_a_waiter(Log* log) {
 // end book:test-cancel-waiter
 }  // namespace
 
-TEST_CASE("cancelling a task that awaits another cancels that one too", "[l05][ex4]") {
+TEST_CASE("cancelling a task that awaits another cancels that one too", "[l05][ex5]") {
   // CPython: cpython/cancel_reaches_awaited_task.py
   // The cancel reaches the target only through the Wait the waiter was suspended with.
   Log log;
@@ -754,7 +754,7 @@ aio::Coro<void> cancel_after_the_target_ended(Log* log) {
 }
 }  // namespace
 
-TEST_CASE("a cancel that comes after the awaited task ended is not lost", "[l05][ex4]") {
+TEST_CASE("a cancel that comes after the awaited task ended is not lost", "[l05][ex5]") {
   // CPython: cpython/cancel_after_awaited_task_finished.py
   // The waiter's wake-up is already queued and the target cannot take the request: the waiter's
   // own await_resume must raise it.
@@ -780,7 +780,7 @@ aio::Coro<void> start_circle(Circle* circle) {
 }  // namespace
 
 TEST_CASE("a circle of awaiting tasks deadlocks; a cancel does not loop forever",
-          "[l05][ex4]") {
+          "[l05][ex5]") {
   Log reports;
   Circle circle;
   {

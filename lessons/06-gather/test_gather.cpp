@@ -7,8 +7,10 @@
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
+#include <aio_test/log.hpp>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -38,6 +40,11 @@ aio::Coro<std::string> fetch(std::string name, aio::Duration delay, Log* log) {
   co_await aio::sleep(delay);
   stamp(log, name + " ends");
   co_return name;
+}
+
+aio::Coro<std::string> text_after_quietly(std::string text, aio::Duration delay) {
+  co_await aio::sleep(delay);
+  co_return text;
 }
 
 aio::Coro<int> square_after(int n, aio::Duration delay) {
@@ -498,6 +505,46 @@ TEST_CASE("an empty variadic gather completes at once with an empty tuple", "[l0
   CHECK(run_virtual(main_coro()) == 1);
 }
 
+namespace {
+
+std::string py_list(const std::vector<std::string>& items) {
+  std::string text = "[";
+  for (const std::string& item : items) text += (text.size() > 1 ? ", '" : "'") + item + "'";
+  return text + "]";
+}
+
+aio::Coro<void> awaits_held(std::string name, aio::GatherRange<false, std::string> gathering, Log* log) {
+  std::vector<std::string> results = co_await gathering;
+  stamp(log, name + " got " + py_list(results));
+}
+
+// book:test-held
+aio::Coro<void> holds_a_gather(Log* log) {
+  std::vector<aio::Coro<std::string>> children;
+  children.push_back(text_after_quietly("a", 1s));
+  children.push_back(text_after_quietly("b", 2s));
+  auto gathering = aio::gather(std::move(children));
+  stamp(log, std::string("held: done() = ") + aio_test::py(gathering.done()));
+  auto first = aio::create_task(awaits_held("w1", gathering, log));
+  auto second = aio::create_task(awaits_held("w2", gathering, log));
+  co_await aio::sleep(3s);
+  stamp(log, std::string("done() = ") + aio_test::py(gathering.done()));
+  std::vector<std::string> results = co_await gathering;
+  stamp(log, "main got " + py_list(results) + " at once");
+  log->push_back(std::string("cancel() when done: ") + aio_test::py(gathering.cancel()));
+}
+// end book:test-held
+
+}  // namespace
+
+// CPython: cpython/gather_held.py
+TEST_CASE("a held gather is awaited later, and by two tasks", "[l06][ex1]") {
+  Log log;
+  run_virtual(holds_a_gather(&log));
+  CHECK(log == Log{"0.0 held: done() = False", "2.0 w1 got ['a', 'b']", "2.0 w2 got ['a', 'b']",
+                   "3.0 done() = True", "3.0 main got ['a', 'b'] at once", "cancel() when done: False"});
+}
+
 // ---------------------------------------------------------------------------------------------
 // ex4: cancelling the awaiting task cancels the children. cancel() is lesson 08's: these tests
 // use the finished one (solutions/08-cancellation) as a black box. What they check is this
@@ -546,6 +593,88 @@ TEST_CASE("with return_exceptions, a cancelled waiter still gets CancelledError"
   run_virtual(cancel_waiter_after_half_a_second(true, &log));
   CHECK(log == Log{"0.5 cancel accepted", "0.5 a cancelled: stop", "0.5 bb cancelled: stop",
                    "0.5 waiter cancelled: stop", "0.5 waiter ended cancelled"});
+}
+
+namespace {
+
+// Says what a cancelled child or waiter sees, as Python prints CancelledError.args.
+aio::Coro<void> child_reports_args(std::string name, Log* log) {
+  try {
+    co_await aio::sleep(10s);
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, name + " sees " + aio_test::args(cancelled));
+    throw;
+  }
+}
+
+aio::Coro<void> awaits_gather(Log* log) {
+  co_await aio::gather(child_reports_args("a", log), child_reports_args("b", log));
+}
+
+aio::Coro<void> cancel_gather_waiter_three_ways(Log* log) {
+  const std::vector<std::pair<std::string, aio::CancelMessage>> requests = {
+      {"cancel()", std::nullopt}, {"cancel('')", ""}, {"cancel('m')", "m"}};
+  for (const auto& [name, message] : requests) {
+    aio::Task<void> waiter = aio::create_task(awaits_gather(log));
+    co_await aio::sleep(1s);
+    stamp(log, name);
+    waiter.cancel(message);
+    try {
+      co_await waiter;
+    } catch (const aio::CancelledError& cancelled) {
+      stamp(log, "main sees " + aio_test::args(cancelled));
+    }
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/cancel_message.py
+TEST_CASE("a cancel message reaches every child and the waiter, or none does", "[l06][ex4]") {
+  Log log;
+  run_virtual(cancel_gather_waiter_three_ways(&log));
+  CHECK(log == Log{"1.0 cancel()", "1.0 a sees ()", "1.0 b sees ()", "1.0 main sees ()",
+                   "2.0 cancel('')", "2.0 a sees ('',)", "2.0 b sees ('',)", "2.0 main sees ('',)",
+                   "3.0 cancel('m')", "3.0 a sees ('m',)", "3.0 b sees ('m',)", "3.0 main sees ('m',)"});
+}
+
+namespace {
+
+aio::Coro<std::string> child_reporting(std::string name, aio::Duration delay, Log* log) {
+  try {
+    co_await aio::sleep(delay);
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, name + " sees CancelledError" + aio_test::args(cancelled));
+    throw;
+  }
+  co_return name;
+}
+
+// book:test-held-cancel
+aio::Coro<void> cancels_a_held_gather(Log* log) {
+  auto gathering = aio::gather(child_reporting("c", 1s, log), child_reporting("d", 2s, log));
+  co_await aio::sleep(0s);
+  stamp(log, std::string("cancel('stop'): ") + aio_test::py(gathering.cancel("stop")));
+  try {
+    co_await gathering;
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, "await raises CancelledError" + aio_test::args(cancelled));
+  }
+  log->push_back(std::string("done() = ") + aio_test::py(gathering.done()) + ", cancel() again: " +
+                 aio_test::py(gathering.cancel()));
+}
+// end book:test-held-cancel
+
+}  // namespace
+
+// CPython: cpython/gather_held.py
+TEST_CASE("cancel() of a held gather cancels its children; awaiting it raises CancelledError",
+          "[l06][ex4]") {
+  Log log;
+  run_virtual(cancels_a_held_gather(&log));
+  CHECK(log == Log{"0.0 cancel('stop'): True", "0.0 c sees CancelledError('stop',)",
+                   "0.0 d sees CancelledError('stop',)", "0.0 await raises CancelledError('stop',)",
+                   "done() = True, cancel() again: False"});
 }
 
 // book:test-stubborn

@@ -89,6 +89,52 @@ TEST_CASE("as_completed queues each task as it finishes, in that order", "[l07][
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/wait_any_awaitables.py
+TEST_CASE("as_completed wraps coroutines in tasks, in the order given", "[l07][ex4]") {
+  auto main = []() -> aio::Coro<void> {
+    std::vector<aio::Coro<int>> coros;
+    coros.push_back(after(2s, 2));
+    coros.push_back(after(1s, 1));
+    coros.push_back(after(3s, 3));
+    const std::size_t tasks_before = aio::all_tasks().size();
+    auto completed = aio::as_completed(std::move(coros));
+    CHECK(aio::all_tasks().size() == tasks_before + 3);  // three tasks, created at once
+    std::vector<std::string> results;
+    while (completed.has_next()) {
+      int result = co_await completed.next();
+      results.push_back(now() + " " + std::to_string(result));
+    }
+    CHECK(results == std::vector<std::string>{"1.0 1", "2.0 2", "3.0 3"});
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
+namespace {
+aio::Coro<std::string> text_after(aio::Duration delay, std::string value) {
+  co_await aio::sleep(delay);
+  co_return value;
+}
+}  // namespace
+
+// CPython: cpython/wait_any_awaitables.py (tasks of different types), as_completed_async_for.py
+TEST_CASE("as_completed over tasks of mixed types gives each finished task", "[l07][ex4]") {
+  auto main = []() -> aio::Coro<void> {
+    aio::Task<int> rows = aio::create_task(after(2s, 42));
+    aio::Task<std::string> name = aio::create_task(text_after(1s, "orders"));
+    std::vector<aio::TaskRef> both = {rows, name};
+    auto completed = aio::as_completed(std::move(both));
+    aio::TaskRef first = co_await completed.next();
+    CHECK(first == name);
+    CHECK(first.result_as<std::string>() == "orders");
+    CHECK(now() == "1.0");
+    aio::TaskRef second = co_await completed.next();
+    CHECK(second == rows);
+    CHECK(second.result_as<int>() == 42);
+    CHECK(now() == "2.0");
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
 TEST_CASE("as_completed rethrows a task's exception at its turn and goes on", "[l07][ex4]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {

@@ -171,6 +171,39 @@ TEST_CASE("wait with ALL_COMPLETED returns when the last task is done", "[l07][e
   aio::run(main(), {.virtual_clock = true});
 }
 
+namespace {
+aio::Coro<std::string> text_after(aio::Duration delay, std::string value) {
+  co_await aio::sleep(delay);
+  co_return value;
+}
+
+std::string now_text() { return aio::format_seconds(aio::get_running_loop().time()); }
+}  // namespace
+
+// CPython: cpython/wait_any_awaitables.py
+TEST_CASE("wait takes tasks of different result types together", "[l07][ex2]") {
+  auto main = []() -> aio::Coro<void> {
+    aio::Task<int> rows = aio::create_task(after(2s, 42));
+    aio::Task<std::string> name = aio::create_task(text_after(1s, "orders"));
+    const std::vector<aio::TaskRef> both = {rows, name};  // GCC 12: no braced list inside co_await
+    auto first = co_await aio::wait(both, aio::FIRST_COMPLETED);
+    REQUIRE(first.done.size() == 1);
+    CHECK(first.done[0] == name);
+    CHECK(first.pending[0] == rows);
+    CHECK(first.done[0].result_as<std::string>() == "orders");
+    CHECK(now_text() == "1.0");
+    auto all = co_await aio::wait(both);
+    CHECK(all.done.size() == 2);
+    CHECK(all.pending.empty());
+    CHECK(all.done[0].result_as<int>() == 42);  // in the order given: rows, then name
+    CHECK(now_text() == "2.0");
+    CHECK_THROWS_AS(all.done[0].result_as<std::string>(), aio::InvalidStateError);  // not its type
+    aio::Task<int> typed = all.done[0].as<int>();
+    CHECK(typed == rows);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
 TEST_CASE("wait counts a failed or cancelled task as done and does not raise", "[l07][ex2]") {
   auto main = []() -> aio::Coro<void> {
     std::vector<aio::Task<int>> tasks;

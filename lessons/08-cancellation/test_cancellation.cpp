@@ -23,6 +23,7 @@
 #include <chrono>
 #include <coroutine>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -30,6 +31,7 @@
 
 using namespace std::chrono_literals;
 using aio_test::Log;
+using aio_test::args;
 using aio_test::at;
 using aio_test::py;
 
@@ -172,9 +174,9 @@ struct TestWait : aio::Wait {
   bool withdraws = true;
 
   TestWait() { cancel = &on_cancel; }
-  static bool on_cancel(aio::Wait* self, const std::string& message) {
+  static bool on_cancel(aio::Wait* self, const aio::CancelMessage& message) {
     auto* wait = static_cast<TestWait*>(self);
-    wait->asked.push_back(message);
+    wait->asked.push_back(message.value_or("(no message)"));
     return wait->withdraws;
   }
 };
@@ -219,6 +221,30 @@ TEST_CASE("while a task has not run, the latest cancel() message is the one it g
   CHECK(cancelled_message([&] { task.result(); }) == "CancelledError(second)");
 }
 
+// CPython: cpython/no_message.py
+TEST_CASE("before its first step, cancel() and cancel(\"\") stay apart", "[l08][ex1]") {
+  ManualLoop manual;
+  Log log;
+  auto none = aio::create_task(answer(&log));
+  auto empty = aio::create_task(answer(&log));
+  auto latest = aio::create_task(answer(&log));
+  CHECK(none.cancel());
+  CHECK(empty.cancel(""));
+  CHECK(latest.cancel("first"));
+  CHECK(latest.cancel());  // a task that has not run takes the latest request's message: none
+  manual.run_until_done(latest);
+  std::vector<std::string> seen;
+  for (auto* task : {&none, &empty, &latest}) {
+    try {
+      task->result();
+    } catch (const aio::CancelledError& error) {
+      seen.push_back(args(error));
+    }
+  }
+  CHECK(seen == std::vector<std::string>{"()", "('',)", "()"});
+  CHECK(log.empty());
+}
+
 // CPython: cpython/cancel_self.py
 TEST_CASE("a task that cancels itself and returns at once ends cancelled", "[l08][ex1]") {
   ManualLoop manual;
@@ -259,6 +285,59 @@ TEST_CASE("CancelledError comes out of the sleep, at the time of the cancel", "[
                    "2.0 main: cancel() returns 1",
                    "2.0 job cancelled: stop",
                    "2.0 main: awaiting job throws CancelledError(stop)",
+               });
+}
+
+namespace {
+
+aio::Coro<void> reports_args(Log* log, std::string name) {
+  try {
+    co_await aio::sleep(10s);
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at(name + " sees " + args(error)));
+    throw;
+  }
+}
+
+aio::Coro<void> cancel_three_ways(Log* log) {
+  const std::vector<std::pair<std::string, aio::CancelMessage>> requests = {
+      {"cancel()", std::nullopt}, {"cancel('')", ""}, {"cancel('why')", "why"}};
+  for (const auto& [name, message] : requests) {
+    auto task = aio::create_task(reports_args(log, name));
+    co_await aio::sleep(1s);
+    task.cancel(message);
+    try {
+      co_await task;
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("main sees " + args(error)));
+    }
+  }
+  auto sleeper = aio::create_task(reports_args(log, "sleeper"));
+  co_await aio::sleep(1s);
+  sleeper.cancel();
+  sleeper.cancel("second");  // the sleep was already withdrawn with the first request's (none)
+  try {
+    co_await sleeper;
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("cancel() then cancel('second'): " + args(error)));
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/no_message.py
+TEST_CASE("cancel() and cancel(\"\") are two different requests", "[l08][ex2]") {
+  Log log;
+  aio::run(cancel_three_ways(&log), {.virtual_clock = true});
+  CHECK(log == Log{
+                   "1.0 cancel() sees ()",
+                   "1.0 main sees ()",
+                   "2.0 cancel('') sees ('',)",
+                   "2.0 main sees ('',)",
+                   "3.0 cancel('why') sees ('why',)",
+                   "3.0 main sees ('why',)",
+                   "4.0 sleeper sees ()",
+                   "4.0 cancel() then cancel('second'): ()",
                });
 }
 

@@ -183,6 +183,42 @@ TEST_CASE("a cancellation from outside passes through the scope untouched", "[l0
 }
 
 // CPython: cpython/timeout_outside_with_deadline.py
+namespace {
+aio::Coro<void> in_scope(Log* log, aio::Duration delay) {
+  aio::Timeout scope = aio::timeout(delay);
+  co_await scope.run(aio_test::reports_args(log, "body", 10s));
+}
+
+aio::Coro<void> cancel_scope_three_ways(Log* log) {
+  for (const auto& [name, message] : aio_test::three_cancels()) {
+    auto task = aio::create_task(in_scope(log, 5s));
+    co_await aio::sleep(1s);
+    log->push_back(at(name));
+    task.cancel(message);
+    try {
+      co_await task;
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("main sees " + aio_test::args(error)));
+    }
+  }
+  try {
+    co_await in_scope(log, 1s);
+  } catch (const aio::TimeoutError&) {
+    log->push_back(at("TimeoutError"));
+  }
+}
+}  // namespace
+
+// CPython: cpython/cancel_message.py
+TEST_CASE("a cancel message passes through a scope; a deadline has none", "[l09][ex2]") {
+  Log log;
+  aio::run(cancel_scope_three_ways(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 cancel()", "1.0 body sees ()", "1.0 main sees ()",
+                   "2.0 cancel('')", "2.0 body sees ('',)", "2.0 main sees ('',)",
+                   "3.0 cancel('m')", "3.0 body sees ('m',)", "3.0 main sees ('m',)",
+                   "4.0 body sees ()", "4.0 TimeoutError"});
+}
+
 TEST_CASE("an outside cancellation together with the deadline stays a cancellation", "[l09][ex2]") {
   Log log;
   // The outside cancel is due together with the scope's deadline, and after it.

@@ -204,6 +204,34 @@ TEST_CASE("a failure of the task comes out of wait_for, in time or in cleanup", 
   CHECK(aio::run(run_one(cleanup_fails), {.virtual_clock = true}) == "3.0 cleanup broken");
 }
 
+namespace {
+aio::Coro<void> in_wait_for(Log* log) { co_await aio::wait_for(aio_test::reports_args(log, "inner", 10s), 5s); }
+
+aio::Coro<void> cancel_wait_for_three_ways(Log* log) {
+  for (const auto& [name, message] : aio_test::three_cancels()) {
+    auto task = aio::create_task(in_wait_for(log));
+    co_await aio::sleep(1s);
+    log->push_back(at(name));
+    task.cancel(message);
+    try {
+      co_await task;
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("main sees " + aio_test::args(error)));
+    }
+  }
+}
+}  // namespace
+
+// 3.11's wait_for cancels the inner task with a cancel() of its own; from 3.12 on, wait_for is a
+// timeout() scope and the inner task gets the caller's message. CPython: cpython/cancel_message.py
+TEST_CASE("wait_for cancels the inner task without the caller's message", "[l09][ex1]") {
+  Log log;
+  aio::run(cancel_wait_for_three_ways(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 cancel()", "1.0 inner sees ()", "1.0 main sees ()",
+                   "2.0 cancel('')", "2.0 inner sees ()", "2.0 main sees ('',)",
+                   "3.0 cancel('m')", "3.0 inner sees ()", "3.0 main sees ('m',)"});
+}
+
 // CPython: cpython/wait_for_caller_cancelled.py
 TEST_CASE("a cancelled caller cancels the task, waits for it, then goes on", "[l09][ex1]") {
   Log log;

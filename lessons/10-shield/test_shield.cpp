@@ -243,6 +243,45 @@ TEST_CASE("a cancelled caller stops at once; the shielded task runs on", "[l10][
 }
 
 // CPython: cpython/shield_unretrieved.py
+namespace {
+aio::Coro<void> inner_finishes(Log* log, std::string name) {
+  co_await aio::sleep(1s);
+  log->push_back(at(name + " finished"));
+}
+
+aio::Coro<void> shield_caller(Log* log, std::string name) {
+  try {
+    co_await aio::shield(aio::create_task(inner_finishes(log, name)));
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at("caller sees " + aio_test::args(error)));
+    throw;
+  }
+}
+
+aio::Coro<void> cancel_shield_callers(Log* log) {
+  for (const auto& [name, message] : aio_test::three_cancels()) {
+    auto task = aio::create_task(shield_caller(log, "inner of " + name));
+    co_await aio::sleep(500ms);
+    task.cancel(message);
+    try {
+      co_await task;
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("main sees " + aio_test::args(error)));
+    }
+    co_await aio::sleep(1s);
+  }
+}
+}  // namespace
+
+// CPython: cpython/cancel_message.py
+TEST_CASE("a cancel message stops at the shield, with the caller", "[l10][ex2]") {
+  Log log;
+  aio::run(cancel_shield_callers(&log), {.virtual_clock = true});
+  CHECK(log == Log{"0.5 caller sees ()", "0.5 main sees ()", "1.0 inner of cancel() finished",
+                   "2.0 caller sees ('',)", "2.0 main sees ('',)", "2.5 inner of cancel('') finished",
+                   "3.5 caller sees ('m',)", "3.5 main sees ('m',)", "4.0 inner of cancel('m') finished"});
+}
+
 TEST_CASE("a shielded coroutine still finishes; its unretrieved failure is reported", "[l10][ex2]") {
   Log log;
   auto fails = [](Log* log) -> aio::Coro<void> {

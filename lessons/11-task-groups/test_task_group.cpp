@@ -762,6 +762,40 @@ TEST_CASE("the body's own exception comes last in the ExceptionGroup", "[l11][ex
                      "  logic_error: c's cleanup broke", "  logic_error: body broke"});
 }
 
+namespace {
+aio::Coro<void> group_of_one(Log* log) {
+  co_await aio::task_group(
+      [](aio::TaskGroup group, Log* log) -> aio::Coro<void> {
+        group.create_task(aio_test::reports_args(log, "a", 10s));
+        co_return;
+      },
+      log);
+}
+
+aio::Coro<void> cancel_group_runners(Log* log) {
+  for (const auto& [name, message] : aio_test::three_cancels()) {
+    auto task = aio::create_task(group_of_one(log));
+    co_await aio::sleep(1s);
+    log->push_back(at(name));
+    task.cancel(message);
+    try {
+      co_await task;
+    } catch (const aio::CancelledError& error) {
+      log->push_back(at("main sees " + aio_test::args(error)));
+    }
+  }
+}
+}  // namespace
+
+// CPython: cpython/cancel_message.py
+TEST_CASE("an outer cancel message leaves the scope; the children get none", "[l11][ex4]") {
+  Log log;
+  run_logged(log, cancel_group_runners(&log));
+  CHECK(log == Log{"1.0 cancel()", "1.0 a sees ()", "1.0 main sees ()",
+                   "2.0 cancel('')", "2.0 a sees ()", "2.0 main sees ('',)",
+                   "3.0 cancel('m')", "3.0 a sees ()", "3.0 main sees ('m',)"});
+}
+
 TEST_CASE("an outer cancellation leaves the scope as CancelledError, not as an ExceptionGroup", "[l11][ex4]") {
   Log log;
   run_logged(log, cancels_the_runner(&log, true));

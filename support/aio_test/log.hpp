@@ -5,11 +5,13 @@
 
 #include <aio/clock.hpp>
 #include <aio/coro.hpp>
+#include <aio/errors.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task_base.hpp>
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace aio_test {
@@ -32,6 +34,26 @@ inline std::string join(const Log& log) {
 
 /// A bool the way Python prints it.
 inline const char* py(bool value) { return value ? "True" : "False"; }
+
+/// A CancelledError's message as Python prints CancelledError.args: (), ('',) or ('why',).
+inline std::string args(const aio::CancelledError& error) {
+  return error.has_message() ? "('" + error.message() + "',)" : "()";
+}
+
+/// The three requests whose messages asyncio tells apart: cancel(), cancel("") and cancel("m").
+inline std::vector<std::pair<std::string, aio::CancelMessage>> three_cancels() {
+  return {{"cancel()", std::nullopt}, {"cancel('')", ""}, {"cancel('m')", "m"}};
+}
+
+/// Sleeps for `delay`; cancelled meanwhile, logs "<time> <name> sees <args>" and lets it go on.
+inline aio::Coro<void> reports_args(Log* log, std::string name, aio::Duration delay) {
+  try {
+    co_await aio::sleep(delay);
+  } catch (const aio::CancelledError& error) {
+    log->push_back(at(name + " sees " + args(error)));
+    throw;
+  }
+}
 
 /// Logs "tick 0", "tick 1", ... one per loop iteration: hop counts become visible in a log.
 inline aio::Coro<void> ticker(Log* log, int count) {

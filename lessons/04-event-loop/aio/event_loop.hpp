@@ -28,6 +28,7 @@
 // ([[maybe_unused]] only silences a warning until you write the bodies.)
 #pragma once
 
+#include <aio/buffer_cache.hpp>
 #include <aio/clock.hpp>
 #include <aio/not_implemented.hpp>
 #include <aio/errors.hpp>
@@ -142,14 +143,16 @@ public:
 
 private:
   // Moves the entries, in order, to the front of an array twice as large (64 slots at first).
+  // The arrays come from the thread's BufferCache and go back to it: the next loop on this
+  // thread reuses them instead of asking the kernel for fresh pages (aio/buffer_cache.hpp).
   void grow() {
-    std::vector<Callback> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+    std::vector<Callback, CachedAllocator<Callback>> bigger(slots_.empty() ? 64 : slots_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
     slots_ = std::move(bigger);
     head_ = 0;
   }
 
-  std::vector<Callback> slots_;
+  std::vector<Callback, CachedAllocator<Callback>> slots_;
   std::size_t head_ = 0;  // index of the front entry
   std::size_t size_ = 0;  // number of entries
 };

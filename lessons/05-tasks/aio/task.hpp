@@ -36,13 +36,12 @@
 //   - there is no remove_done_callback: C++ callables cannot be compared for equality.
 //
 // Your exercises in this file (./learn shows the next one; ./learn hint l05.exK gives its hints):
-//   l05.ex1  create_task, current_task, all_tasks: start a task, and ask the loop about its tasks
-//   l05.ex2  Task::result() and Task::exception(): read a finished task, refuse a pending one
-//   l05.ex3  Task::add_done_callback(): call back through the loop, never inline
-//   l05.ex4  Task::Awaiter::await_suspend() and await_resume(): co_await on a task
+//   l05.ex2  create_task, current_task, all_tasks: start a task, and ask the loop about its tasks
+//   l05.ex3  Task::result() and Task::exception(): read a finished task, refuse a pending one
+//   l05.ex4  Task::add_done_callback(): call back through the loop, never inline
+//   l05.ex5  Task::Awaiter::await_suspend() and await_resume(): co_await on a task
 #pragma once
 
-#include <aio/cancellation.hpp>
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
@@ -104,14 +103,14 @@ public:
   /// A copy of the result, or the task's exception rethrown. Throws InvalidStateError while the
   /// task is pending, and CancelledError if it was cancelled.
   T result() const {
-    AIO_TODO("l05.ex2", "refuse a pending task; a done one answers from its state "
+    AIO_TODO("l05.ex3", "refuse a pending task; a done one answers from its state "
                         "(see 'Step 2: asking a task how it ended')");
   }
 
   /// The exception the task failed with, or null if it returned. Throws InvalidStateError while
   /// the task is pending, and CancelledError if it was cancelled, as asyncio does.
   std::exception_ptr exception() const {
-    AIO_TODO("l05.ex2", "refuse a pending task; give the error back, unless it is a "
+    AIO_TODO("l05.ex3", "refuse a pending task; give the error back, unless it is a "
                         "cancellation (see 'Step 2: asking a task how it ended')");
   }
   // end book:task-state
@@ -127,7 +126,7 @@ public:
   template <class F>
   void add_done_callback([[maybe_unused]] F callback) {
     static_assert(std::is_invocable_v<F&, Task&>, "a done callback is called as callback(task)");
-    AIO_TODO("l05.ex3", "the callback never runs inline, whether the task is done yet or not "
+    AIO_TODO("l05.ex4", "the callback never runs inline, whether the task is done yet or not "
                         "(see 'Step 3: done callbacks')");
   }
   // end book:done-callback
@@ -143,7 +142,7 @@ public:
   // end book:task-identity
 
   // Cancellation (lesson 08).
-  bool cancel(std::string message = {}) { return state_->cancel(std::move(message)); }
+  bool cancel(CancelMessage message = std::nullopt) { return state_->cancel(std::move(message)); }
   int cancelling() const noexcept { return state_->cancelling(); }
   int uncancel() noexcept { return state_->uncancel(); }
 
@@ -166,12 +165,12 @@ public:
     bool await_ready() const noexcept { return target_->done(); }
 
     void await_suspend([[maybe_unused]] std::coroutine_handle<> self) {
-      AIO_TODO("l05.ex4", "remember who waits, refuse a task that awaits itself, suspend it "
+      AIO_TODO("l05.ex5", "remember who waits, refuse a task that awaits itself, suspend it "
                           "here, and listen for the target's end (see 'Step 4: co_await task')");
     }
 
     T await_resume() {
-      AIO_TODO("l05.ex4", "a cancel that came while the waiter was suspended goes first; then "
+      AIO_TODO("l05.ex5", "a cancel that came while the waiter was suspended goes first; then "
                           "the target's outcome (see 'Step 4: co_await task')");
     }
 
@@ -194,7 +193,7 @@ public:
     // it ends, with its result or its CancelledError. Tasks that await each other in a circle
     // would forward the request round and round: the second visit declines (false: the waiter
     // keeps the request for its next step), and the circle stays as stuck as it was.
-    static bool forward_cancel(Wait* self, const std::string& message) {
+    static bool forward_cancel(Wait* self, const CancelMessage& message) {
       auto* awaiter = static_cast<Awaiter*>(self);
       if (awaiter->forwarding_) return false;
       awaiter->forwarding_ = true;
@@ -246,7 +245,7 @@ private:
 /// Nothing of `coro` runs before the caller reaches its next suspension point.
 template <class T>
 Task<T> create_task([[maybe_unused]] Coro<T> coro, [[maybe_unused]] std::string name = {}) {
-  AIO_TODO("l05.ex1", "lesson 04 makes and schedules the task on the running loop; hand out a "
+  AIO_TODO("l05.ex2", "lesson 04 makes and schedules the task on the running loop; hand out a "
                       "handle to it (see 'Step 1: create_task')");
 }
 // end book:create-task
@@ -254,14 +253,14 @@ Task<T> create_task([[maybe_unused]] Coro<T> coro, [[maybe_unused]] std::string 
 // book:task-registry
 /// The task whose step is running now, or nullptr outside any task (asyncio.current_task).
 inline TaskBase* current_task() {
-  AIO_TODO("l05.ex1", "the loop running on this thread, if any, knows whose step it runs "
+  AIO_TODO("l05.ex2", "the loop running on this thread, if any, knows whose step it runs "
                       "(see 'Step 1: create_task')");
 }
 
 /// The tasks of the running loop that have not finished, oldest first, the current one included
 /// (asyncio.all_tasks, which returns a set).
 inline std::vector<TaskBase*> all_tasks() {
-  AIO_TODO("l05.ex1", "the running loop keeps its unfinished tasks (see 'Step 1: create_task')");
+  AIO_TODO("l05.ex2", "the running loop keeps its unfinished tasks (see 'Step 1: create_task')");
 }
 // end book:task-registry
 

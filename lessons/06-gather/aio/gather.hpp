@@ -35,8 +35,11 @@
 // and its memory is still in the cache, and delays only the completion (see "The hops" below).
 // A gather of nothing completes at once without suspending.
 //
-// Awaiting: co_await the object that gather() returns straight away. The children start when
-// gather() is called, but the gather only starts listening to them when it is awaited.
+// Holding a gather: what gather() returns is a handle to a shared gather, like asyncio's
+// gathering future. Keep it, co_await it later (at once if it is done by then) or from several
+// tasks (each gets the results), ask done(), or cancel() it: that cancels every child that is
+// still running, and the gather then ends with CancelledError (asyncio's gather.cancel()). The
+// gather listens to its children from the moment gather() is called.
 //
 // Your exercises in this file (./learn shows the next one; ./learn hint l06.exK gives its hints):
 //   l06.ex1  GatherCore::child_done() and GatherRange::collect(): count the children as they
@@ -49,6 +52,7 @@
 
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
+#include <aio/frame_allocator.hpp>
 #include <aio/not_implemented.hpp>
 #include <aio/outcome.hpp>
 #include <aio/sleep.hpp>
@@ -102,17 +106,19 @@ struct RetrieveWhenDone : DoneListener {
 // end book:retrieve
 
 // book:core
-/// The part of a gather that does not depend on the result types: it listens to the children,
-/// counts them as they finish, decides when the gather is settled, wakes the awaiting task, and
-/// forwards a cancellation of that task to the children.
+/// The part of a gather that does not depend on the result types: it listens to the children
+/// from the moment gather() is called, counts them as they finish, decides when the gather is
+/// settled, then wakes every task that awaits it; a cancel() of the gather, or of a task that
+/// awaits it, goes on to the children. It is shared and reference counted: each handle that
+/// gather() returns holds a reference, and so does each co_await while it waits.
 ///
 /// States:
-///   not awaited  waiter_ is null; nothing listens to the children yet
-///   waiting      waiter_ is suspended here; each child still running has a listener
+///   listening    each child still running has a listener; waiters_ lists the tasks that await
 ///   settled      settled_: the outcome is decided (error_ says how it ends) and completion is
 ///                in the ready queue (hop 1); children that finish later change nothing
-///   completed    completed_: the waiter's next step is in the ready queue (hop 2)
-class GatherCore : private Wait {
+///   completed    completed_ (done()): the waiters' next steps are in the ready queue (hop 2);
+///                a co_await from now on returns at once
+class GatherCore {
 public:
   /// One child: the listener the child's task calls when it finishes.
   struct Child : DoneListener {
@@ -120,26 +126,81 @@ public:
     TaskBase* task;
     GatherCore* gather = nullptr;
   };
+  /// A task suspended in co_await on the gather; its Wait passes a cancel on to the gather.
+  struct Waiter : Wait {
+    Waiter* prev = nullptr;
+    Waiter* next = nullptr;
+    TaskBase* task = nullptr;
+    GatherCore* gather = nullptr;
+  };
   // end book:core
 
-  /// `children` must stay where they are for the gather's whole life (the tasks point at them).
-  GatherCore(std::span<Child> children, bool return_exceptions) noexcept
-      : children_(children), return_exceptions_(return_exceptions) {}
+  explicit GatherCore(bool return_exceptions) noexcept : return_exceptions_(return_exceptions) {}
   GatherCore(const GatherCore&) = delete;
   GatherCore& operator=(const GatherCore&) = delete;
-  ~GatherCore() { stop_listening(); }
+  virtual ~GatherCore() = default;  // the derived state stops listening first (its children go first)
 
-  bool await_ready() const noexcept { return children_.empty(); }
+  // Gathers, like tasks, come from the recycling allocator (aio/frame_allocator.hpp).
+  static void* operator new(std::size_t size) { return FrameAllocator::allocate(size); }
+  static void operator delete(void* gather, std::size_t size) noexcept { FrameAllocator::deallocate(gather, size); }
+
+  void acquire() noexcept { ++references_; }
+  void release() noexcept {
+    if (--references_ == 0) delete this;
+  }
+
+  /// True once the gather has completed: a co_await returns at once.
+  bool done() const noexcept { return completed_; }
+  /// asyncio's gather(...).cancel(msg): cancels every child still running; true if one took it.
+  bool cancel(const CancelMessage& message) { return forward_cancel(message); }
+
+  bool await_ready() const noexcept { return completed_; }
 
   // book:await-suspend
-  void await_suspend(std::coroutine_handle<> handle) {
-    TaskBase& waiter = detail::current_task_for("aio::gather");
+  /// `waiter` joins the tasks that the gather wakes when it completes, and becomes its task's
+  /// Wait, so that cancelling that task cancels the gather.
+  void await_suspend(Waiter& waiter, std::coroutine_handle<> handle) {
+    TaskBase& task = detail::current_task_for("aio::gather");
     for (const Child& child : children_) {
-      if (child.task == &waiter) throw InvalidStateError("a task cannot gather itself: it would wait for its own end");
+      if (child.task == &task) throw InvalidStateError("a task cannot gather itself: it would wait for its own end");
     }
-    waiter_ = &waiter;
-    Wait::cancel = &on_cancel;
-    waiter.suspend(handle, this);
+    waiter.task = &task;
+    waiter.gather = this;
+    waiter.Wait::cancel = &on_cancel;
+    waiter.prev = last_waiter_;
+    waiter.next = nullptr;
+    (last_waiter_ != nullptr ? last_waiter_->next : first_waiter_) = &waiter;
+    last_waiter_ = &waiter;
+    task.suspend(handle, &waiter);
+  }
+  // end book:await-suspend
+
+  /// First thing in await_resume: delivers a cancellation, or rethrows the error that settled
+  /// the gather.
+  void throw_if_failed(const Waiter& waiter) {
+    if (waiter.task != nullptr) waiter.task->throw_if_cancelled();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  /// An awaiter that goes away while it waits (its frame is destroyed): no longer woken.
+  void forget(Waiter& waiter) noexcept {
+    if (waiter.prev == nullptr && first_waiter_ != &waiter) return;
+    (waiter.prev != nullptr ? waiter.prev->next : first_waiter_) = waiter.next;
+    (waiter.next != nullptr ? waiter.next->prev : last_waiter_) = waiter.prev;
+    waiter.prev = waiter.next = nullptr;
+  }
+
+protected:
+  // book:start
+  /// Starts listening, once the derived state has its children in place (they must stay where
+  /// they are: the tasks point at them). A child that is done already is counted at once.
+  void start(std::span<Child> children) {
+    children_ = children;
+    if (children_.empty()) {  // a gather of nothing is complete at once
+      settled_ = completed_ = true;
+      return;
+    }
+    loop_ = &children_.front().task->loop();
     for (Child& child : children_) {
       child.gather = this;
       child.on_done = &on_child_finished;
@@ -147,19 +208,16 @@ public:
     for (Child& child : children_) {
       if (settled_) break;  // a child that had already failed decided it; fail_fast saw to the rest
       if (child.task->done()) {
-        count(child);  // it finished before the gather was awaited: count it now
+        count(child);
       } else {
         child.task->add_done_listener(child);
       }
     }
   }
-  // end book:await-suspend
+  // end book:start
 
-  /// First thing in await_resume: delivers a cancellation, or rethrows the error that settled
-  /// the gather.
-  void throw_if_failed() {
-    if (waiter_ != nullptr) waiter_->throw_if_cancelled();
-    if (error_) std::rethrow_exception(error_);
+  void stop_listening() noexcept {
+    for (Child& child : children_) child.task->remove_done_listener(child);
   }
 
 private:
@@ -189,12 +247,20 @@ private:
   static void complete(void* gather) {
     auto& self = *static_cast<GatherCore*>(gather);
     self.completed_ = true;
-    self.waiter_->wake();
+    Waiter* waiter = std::exchange(self.first_waiter_, nullptr);
+    self.last_waiter_ = nullptr;
+    while (waiter != nullptr) {  // in the order they came; each one hop later, as asyncio's
+      Waiter* next = waiter->next;
+      waiter->prev = waiter->next = nullptr;
+      waiter->task->wake();
+      waiter = next;
+    }
+    self.release();  // settle()'s reference, which kept the gather alive for this hop
   }
   // end book:hops
 
-  static bool on_cancel(Wait* wait, const std::string& message) {
-    auto& gather = static_cast<GatherCore&>(*wait);
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
+    auto& gather = *static_cast<Waiter&>(*wait).gather;
     try {
       return gather.forward_cancel(message);
     } catch (...) {
@@ -229,15 +295,15 @@ private:
   /// wakes when the gather completes, with its outcome (CancelledError, unless a failure
   /// settled it first). False if it is too late (completed) or no child could be cancelled: the
   /// task then delivers the cancellation itself at its next step.
-  bool forward_cancel([[maybe_unused]] const std::string& message) {
+  bool forward_cancel([[maybe_unused]] const CancelMessage& message) {
     AIO_TODO("l06.ex4", "too late once completed; else pass the request on to the children, and "
                         "remember it if one took it (see 'Step 5: cancelling the waiter')");
   }
   // end book:forward-cancel
 
   // book:settle
-  /// Decides how the gather ends; the waiter runs two iterations later (hop 1: complete, which
-  /// schedules hop 2: the waiter's next step).
+  /// Decides how the gather ends; the waiters run two iterations later (hop 1: complete, which
+  /// schedules hop 2: each waiter's next step).
   void settle(std::exception_ptr error) {
     if (settled_) {
       // Only the first decision counts: a second one would queue complete() twice and wake the
@@ -249,7 +315,8 @@ private:
     }
     settled_ = true;
     error_ = std::move(error);
-    waiter_->loop().schedule({&complete, this});
+    loop_->schedule({&complete, this});
+    acquire();  // until complete() has run, whoever lets go of the gather
   }
 
   /// How a gather whose children have all finished ends: with CancelledError if the waiter's
@@ -260,16 +327,14 @@ private:
   }
   // end book:settle
 
-  void stop_listening() noexcept {
-    if (waiter_ == nullptr) return;
-    for (Child& child : children_) child.task->remove_done_listener(child);
-  }
-
   // book:core-state
   std::span<Child> children_;
-  TaskBase* waiter_ = nullptr;
+  EventLoop* loop_ = nullptr;
+  Waiter* first_waiter_ = nullptr;  // the tasks in co_await, in the order they came
+  Waiter* last_waiter_ = nullptr;
+  int references_ = 0;
   std::exception_ptr error_;
-  std::string cancel_message_;
+  CancelMessage cancel_message_;
   // Read only in child_done, which is an exercise: [[maybe_unused]] keeps Clang quiet about
   // them while the exercise is a stub.
   [[maybe_unused]] std::size_t finished_ = 0;
@@ -337,27 +402,76 @@ GatherSlot<ReturnExceptionsMode, T> slot_of(const Task<T>& task) {
 
 }  // namespace detail
 
-/// What gather(a, b, c) returns: co_await it for a std::tuple of results, in argument order.
-/// Not copyable or movable (the children's tasks point into it): co_await it where it was made.
+namespace detail {
+
+/// A handle to a gather: what gather() returns. Copies share the gather (asyncio's gathering
+/// future): co_await it now or later, from one task or several; done(); cancel(msg).
+template <class State>
+class [[nodiscard]] GatherHandle {
+public:
+  using result_type = typename State::result_type;
+
+  explicit GatherHandle(State* state) noexcept : state_(state) { state_->acquire(); }
+  GatherHandle(const GatherHandle& other) noexcept : GatherHandle(other.state_) {}
+  GatherHandle& operator=(GatherHandle other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  ~GatherHandle() { state_->release(); }
+
+  /// True once the gather has completed (its outcome is there: co_await returns at once).
+  bool done() const noexcept { return state_->done(); }
+  /// Cancels every child still running (asyncio's gather.cancel): true if one of them took it;
+  /// the gather then ends with CancelledError, even with return_exceptions.
+  bool cancel(CancelMessage message = std::nullopt) { return state_->cancel(message); }
+  /// The children's tasks, in argument order.
+  const auto& tasks() const noexcept { return state_->tasks_; }
+
+  class Awaiter : private GatherCore::Waiter {
+  public:
+    explicit Awaiter(State* state) noexcept : state_(state) { state_->acquire(); }
+    Awaiter(const Awaiter&) = delete;
+    Awaiter& operator=(const Awaiter&) = delete;
+    ~Awaiter() {
+      state_->forget(*this);
+      state_->release();
+    }
+    bool await_ready() const noexcept { return state_->await_ready(); }
+    void await_suspend(std::coroutine_handle<> handle) { state_->await_suspend(*this, handle); }
+    result_type await_resume() {
+      state_->throw_if_failed(*this);
+      return state_->collect();
+    }
+
+  private:
+    State* state_;
+  };
+  Awaiter operator co_await() const noexcept { return Awaiter(state_); }
+
+private:
+  State* state_;
+};
+
+}  // namespace detail
+
+/// The shared state of gather(a, b, c): the tasks, their listeners, the core. co_await gives a
+/// std::tuple of results, in argument order.
 template <bool ReturnExceptionsMode, class... Ts>
-class [[nodiscard]] GatherTuple {
+class GatherTupleState final : public detail::GatherCore {
 public:
   using result_type = std::tuple<detail::GatherSlot<ReturnExceptionsMode, Ts>...>;
 
-  explicit GatherTuple(std::tuple<Task<Ts>...> tasks)
-      : tasks_(std::move(tasks)),
-        children_(make_children(std::index_sequence_for<Ts...>{})),
-        core_(children_, ReturnExceptionsMode) {}
-
-  bool await_ready() const noexcept { return core_.await_ready(); }
-  void await_suspend(std::coroutine_handle<> handle) { core_.await_suspend(handle); }
-  result_type await_resume() {
-    core_.throw_if_failed();
-    return collect(std::index_sequence_for<Ts...>{});
+  explicit GatherTupleState(std::tuple<Task<Ts>...> tasks)
+      : GatherCore(ReturnExceptionsMode),
+        tasks_(std::move(tasks)),
+        children_(make_children(std::index_sequence_for<Ts...>{})) {
+    start(children_);
   }
+  ~GatherTupleState() override { stop_listening(); }
 
-  /// The children's tasks, in argument order.
-  const std::tuple<Task<Ts>...>& tasks() const noexcept { return tasks_; }
+  result_type collect() { return collect(std::index_sequence_for<Ts...>{}); }
+
+  std::tuple<Task<Ts>...> tasks_;
 
 private:
   template <std::size_t... I>
@@ -373,39 +487,28 @@ private:
   }
   // end book:collect-tuple
 
-  std::tuple<Task<Ts>...> tasks_;
   std::array<detail::GatherCore::Child, sizeof...(Ts)> children_;
-  detail::GatherCore core_;  // last: it stops listening before the children and tasks go
 };
 
-/// What gather(std::vector<...>) returns: co_await it for a std::vector of results, in the
-/// vector's order. Not copyable or movable: co_await it where it was made.
+/// What gather(a, b, c) returns: a handle to the gather; co_await it for a std::tuple.
+template <bool ReturnExceptionsMode, class... Ts>
+using GatherTuple = detail::GatherHandle<GatherTupleState<ReturnExceptionsMode, Ts...>>;
+
+/// The shared state of gather(std::vector<...>): co_await gives a std::vector of results, in the
+/// vector's order.
 template <bool ReturnExceptionsMode, class T>
-class [[nodiscard]] GatherRange {
+class GatherRangeState final : public detail::GatherCore {
 public:
   using slot_type = detail::GatherSlot<ReturnExceptionsMode, T>;
   using result_type = std::vector<slot_type>;
 
-  explicit GatherRange(std::vector<Task<T>> tasks)
-      : tasks_(std::move(tasks)), children_(make_children(tasks_)), core_(children_, ReturnExceptionsMode) {}
-
-  bool await_ready() const noexcept { return core_.await_ready(); }
-  void await_suspend(std::coroutine_handle<> handle) { core_.await_suspend(handle); }
-  result_type await_resume() {
-    core_.throw_if_failed();
-    return collect();
+  explicit GatherRangeState(std::vector<Task<T>> tasks)
+      : GatherCore(ReturnExceptionsMode), tasks_(std::move(tasks)), children_(make_children(tasks_)) {
+    start(children_);
   }
+  ~GatherRangeState() override { stop_listening(); }
 
-  /// The children's tasks, in order.
-  const std::vector<Task<T>>& tasks() const noexcept { return tasks_; }
-
-private:
-  static std::vector<detail::GatherCore::Child> make_children(const std::vector<Task<T>>& tasks) {
-    std::vector<detail::GatherCore::Child> children;
-    children.reserve(tasks.size());
-    for (const Task<T>& task : tasks) children.emplace_back(task.base());
-    return children;
-  }
+  std::vector<Task<T>> tasks_;
 
   // book:collect-range
   /// The results, slot i from child i, whatever order they finished in.
@@ -415,10 +518,20 @@ private:
   }
   // end book:collect-range
 
-  std::vector<Task<T>> tasks_;
+private:
+  static std::vector<detail::GatherCore::Child> make_children(const std::vector<Task<T>>& tasks) {
+    std::vector<detail::GatherCore::Child> children;
+    children.reserve(tasks.size());
+    for (const Task<T>& task : tasks) children.emplace_back(task.base());
+    return children;
+  }
+
   std::vector<detail::GatherCore::Child> children_;
-  detail::GatherCore core_;  // last: it stops listening before the children and tasks go
 };
+
+/// What gather(std::vector<...>) returns: a handle to the gather; co_await it for a std::vector.
+template <bool ReturnExceptionsMode, class T>
+using GatherRange = detail::GatherHandle<GatherRangeState<ReturnExceptionsMode, T>>;
 
 // book:gather-api
 /// gather(a, b, c): each argument a Coro<T> (run as a new task) or a Task<T>.
@@ -426,22 +539,22 @@ template <class... Args>
   requires(detail::Gatherable<Args> && ...)
 GatherTuple<false, detail::GatherValue<Args>...> gather(Args... args) {
   // A braced list runs its elements in order: the tasks are created in argument order.
-  return GatherTuple<false, detail::GatherValue<Args>...>(
-      std::tuple<Task<detail::GatherValue<Args>>...>{detail::as_task(std::move(args))...});
+  return GatherTuple<false, detail::GatherValue<Args>...>(new GatherTupleState<false, detail::GatherValue<Args>...>(
+      std::tuple<Task<detail::GatherValue<Args>>...>{detail::as_task(std::move(args))...}));
 }
 
 /// gather(aio::return_exceptions, a, b, c): a tuple of aio::Outcome, one per argument.
 template <class... Args>
   requires(detail::Gatherable<Args> && ...)
 GatherTuple<true, detail::GatherValue<Args>...> gather(ReturnExceptions, Args... args) {
-  return GatherTuple<true, detail::GatherValue<Args>...>(
-      std::tuple<Task<detail::GatherValue<Args>>...>{detail::as_task(std::move(args))...});
+  return GatherTuple<true, detail::GatherValue<Args>...>(new GatherTupleState<true, detail::GatherValue<Args>...>(
+      std::tuple<Task<detail::GatherValue<Args>>...>{detail::as_task(std::move(args))...}));
 }
 
 /// gather(tasks): a std::vector of results, in the order of `tasks`.
 template <class T>
 GatherRange<false, T> gather(std::vector<Task<T>> tasks) {
-  return GatherRange<false, T>(std::move(tasks));
+  return GatherRange<false, T>(new GatherRangeState<false, T>(std::move(tasks)));
 }
 
 /// gather(coros): runs each coroutine as a task, in order; a std::vector of results.
@@ -450,20 +563,20 @@ GatherRange<false, T> gather(std::vector<Coro<T>> coros) {
   std::vector<Task<T>> tasks;
   tasks.reserve(coros.size());
   for (Coro<T>& coro : coros) tasks.push_back(create_task(std::move(coro)));
-  return GatherRange<false, T>(std::move(tasks));
+  return GatherRange<false, T>(new GatherRangeState<false, T>(std::move(tasks)));
 }
 
 /// gather(aio::return_exceptions, tasks or coros): a std::vector of aio::Outcome.
 template <class T>
 GatherRange<true, T> gather(ReturnExceptions, std::vector<Task<T>> tasks) {
-  return GatherRange<true, T>(std::move(tasks));
+  return GatherRange<true, T>(new GatherRangeState<true, T>(std::move(tasks)));
 }
 template <class T>
 GatherRange<true, T> gather(ReturnExceptions, std::vector<Coro<T>> coros) {
   std::vector<Task<T>> tasks;
   tasks.reserve(coros.size());
   for (Coro<T>& coro : coros) tasks.push_back(create_task(std::move(coro)));
-  return GatherRange<true, T>(std::move(tasks));
+  return GatherRange<true, T>(new GatherRangeState<true, T>(std::move(tasks)));
 }
 // end book:gather-api
 

@@ -41,6 +41,7 @@
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
+#include <aio/task_ref.hpp>
 
 #include <coroutine>
 #include <cstddef>
@@ -173,7 +174,7 @@ private:
 
   /// Cancelling the awaiting task ends the wait, never its tasks. Too late (false) once the
   /// task has been woken: then the CancelledError comes at its next step.
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto* self = static_cast<WaitAwaiter*>(wait);
     if (self->finished_) return false;
     self->finished_ = true;
@@ -202,5 +203,29 @@ WaitAwaiter<T> wait(std::vector<Task<T>> tasks, ReturnWhen return_when = ALL_COM
   return WaitAwaiter<T>(std::move(tasks), return_when, timeout);
 }
 // end book:wait
+
+// book:wait-mixed
+/// wait() on tasks of different result types: a std::vector<aio::TaskRef> (a TaskRef is made
+/// from any Task<T>). The result holds TaskRef handles; task.result_as<T>() reads one typed.
+inline WaitAwaiter<AnyResult> wait(std::vector<TaskRef> tasks, ReturnWhen return_when = ALL_COMPLETED,
+                                   std::optional<Duration> timeout = std::nullopt) {
+  return WaitAwaiter<AnyResult>(std::move(tasks), return_when, timeout);
+}
+
+namespace detail {
+template <class T>
+inline constexpr bool always_false = false;
+}  // namespace detail
+
+/// Coroutines are refused, as asyncio.wait() has refused them since Python 3.11 (TypeError:
+/// "Passing coroutines is forbidden, use tasks explicitly."): wait() returns the tasks, and a
+/// coroutine wrapped on the way would leave the caller no handle to find its result with.
+template <class T>
+void wait(std::vector<Coro<T>>, ReturnWhen = ALL_COMPLETED, std::optional<Duration> = std::nullopt) {
+  static_assert(detail::always_false<T>,
+                "aio::wait takes tasks, not coroutines (asyncio.wait raises TypeError for them since "
+                "Python 3.11): wrap each one in aio::create_task and keep the handles");
+}
+// end book:wait-mixed
 
 }  // namespace aio

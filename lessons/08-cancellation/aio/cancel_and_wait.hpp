@@ -37,7 +37,7 @@ namespace aio {
 /// a cancellation of the task that calls this, propagate.
 template <class T>
 Coro<bool> cancel_and_wait([[maybe_unused]] Task<T> task,
-                           [[maybe_unused]] std::string message = {}) {
+                           [[maybe_unused]] CancelMessage message = std::nullopt) {
   AIO_TODO("l08.ex3", "a CancelledError is yours to pass on only if your own count rose while you "
                       "waited (see 'Step 3: cancel_and_wait, and whose cancellation it is')");
 }

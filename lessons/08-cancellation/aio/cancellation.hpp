@@ -31,13 +31,14 @@
 #include <aio/not_implemented.hpp>
 #include <aio/task_base.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 
 namespace aio {
 
 // book:cancel
-inline bool TaskBase::cancel([[maybe_unused]] std::string message) {
+inline bool TaskBase::cancel([[maybe_unused]] CancelMessage message) {
   AIO_TODO("l08.ex1", "too late, counted, then withdrawn or remembered: three questions in order "
                       "(see 'Step 1: cancel(), the request')");
 }
@@ -58,7 +59,7 @@ inline void TaskBase::throw_if_cancelled() {
 }
 
 /// Called by a Wait that has withdrawn itself: the task's next step throws CancelledError.
-inline void TaskBase::wake_cancelled([[maybe_unused]] const std::string& message) {
+inline void TaskBase::wake_cancelled([[maybe_unused]] const CancelMessage& message) {
   AIO_TODO("l08.ex2", "the next step must throw, with this message; wake like any wake-up "
                       "(see 'Step 2: delivery at the suspension point')");
 }

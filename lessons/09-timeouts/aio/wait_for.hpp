@@ -129,7 +129,7 @@ private:
 
   // The waiting task is cancelled: stop waiting, leave `task` alone (wait_for decides what
   // happens to it). Too late once the waiter has been woken.
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto* waiter = static_cast<UntilDone*>(wait);
     if (waiter->finished_) return false;
     waiter->finished_ = true;

@@ -81,7 +81,7 @@ private:
 
   static void on_inner_done(DoneListener* self, TaskBase& inner);
   static void on_completion(void* self);
-  static bool on_cancel(Wait* self, const std::string& message);
+  static bool on_cancel(Wait* self, const CancelMessage& message);
 
   Task<T> inner_;
   TaskBase* waiter_ = nullptr;  // the task that awaits; null until it suspends
@@ -125,7 +125,7 @@ T Shield<T>::await_resume() {
 /// cancelled. Too late (false) once the awaiting task has been woken with the result: the
 /// cancellation then comes at its next co_await, as in asyncio.
 template <class T>
-bool Shield<T>::on_cancel([[maybe_unused]] Wait* self, [[maybe_unused]] const std::string& message) {
+bool Shield<T>::on_cancel([[maybe_unused]] Wait* self, [[maybe_unused]] const CancelMessage& message) {
   AIO_TODO("l10.ex2", "the cancel stops here, never at the inner task; too late once resolved "
                       "(see 'Step 2: the caller is cancelled')");
 }

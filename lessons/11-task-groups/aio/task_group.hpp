@@ -243,7 +243,7 @@ public:
   }
 
 private:
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto& self = static_cast<ChildrenDone&>(*wait);
     if (self.group_.exit_waiter_ != &self) return false;  // already woken: the next step delivers
     self.group_.exit_waiter_ = nullptr;

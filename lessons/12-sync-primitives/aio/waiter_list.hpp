@@ -55,7 +55,7 @@ public:
 private:
   friend class WaiterList;
 
-  static bool on_cancel(Wait* wait, const std::string& message);
+  static bool on_cancel(Wait* wait, const CancelMessage& message);
 
   Waiter* prev_ = nullptr;
   Waiter* next_ = nullptr;
@@ -137,7 +137,7 @@ inline void Waiter::wait_in(WaiterList& list, TaskBase& task, std::coroutine_han
 // book:on-cancel
 /// The Wait's side: a cancellation takes a listed waiter out (it was given nothing) and wakes its
 /// task with CancelledError. A waiter already woken is not listed any more: too late.
-inline bool Waiter::on_cancel([[maybe_unused]] Wait* wait, [[maybe_unused]] const std::string& message) {
+inline bool Waiter::on_cancel([[maybe_unused]] Wait* wait, [[maybe_unused]] const CancelMessage& message) {
   AIO_TODO("l12.ex1", "still listed: leave, mark cancelled, wake with the error; else too late (see 'Step 1: the waiter list')");
 }
 // end book:on-cancel

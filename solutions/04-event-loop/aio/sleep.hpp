@@ -77,7 +77,7 @@ private:
     self->loop_->schedule(self->task_->next_step());
   }
 
-  static bool on_cancel(Wait* wait, const std::string& message) {
+  static bool on_cancel(Wait* wait, const CancelMessage& message) {
     auto* self = static_cast<SleepAwaiter*>(wait);
     if (!self->task_->loop().remove_timer(*self)) return false;  // already due: too late
     self->task_->wake_cancelled(message);

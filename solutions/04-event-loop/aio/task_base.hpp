@@ -34,6 +34,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,7 +60,7 @@ inline EventLoop& get_running_loop() {
 /// aio::CancelledError or, when the wait forwards the cancellation to another task, by that task),
 /// false if it was too late (the task is already being woken).
 struct Wait {
-  bool (*cancel)(Wait* self, const std::string& message) = nullptr;
+  bool (*cancel)(Wait* self, const CancelMessage& message) = nullptr;
 };
 
 namespace detail {
@@ -105,7 +106,7 @@ struct DoneListener {
 
 namespace detail {
 
-/// A string that is almost always empty (a task's name, a cancellation's message): one pointer
+/// A string that is almost always empty (a task's name): one pointer
 /// instead of std::string's 32 bytes, and an allocation only when it is set to something. It
 /// keeps a task small enough for two cache lines, which matters when 100,000 of them are alive.
 class RareString {
@@ -132,6 +133,21 @@ private:
     return empty;
   }
 
+  std::unique_ptr<std::string> text_;
+};
+
+/// A message that is optional and almost always absent (a cancellation's): one pointer, null
+/// when there is none. Unlike RareString it keeps an empty message apart from no message, as
+/// asyncio does (aio::CancelMessage).
+class RareMessage {
+public:
+  RareMessage& operator=(const CancelMessage& message) {
+    text_ = message ? std::make_unique<std::string>(*message) : nullptr;
+    return *this;
+  }
+  CancelMessage get() const { return text_ ? CancelMessage(*text_) : std::nullopt; }
+
+private:
   std::unique_ptr<std::string> text_;
 };
 
@@ -229,9 +245,14 @@ public:
 #endif
   }
 
-  // ---- cancellation: bodies in aio/cancellation.hpp (lesson 08) ---------------------------
+  // ---- cancellation: declared here, written in lesson 08 ----------------------------------
+  // Lesson 04 keeps the state a cancellation needs (below) and calls throw_if_cancelled() at
+  // every co_await; what the four functions do is lesson 08's subject, in aio/cancellation.hpp.
+  // This header does not include it: the build puts that header in front of every program from
+  // lesson 04 on (cmake/AioLesson.cmake), as a linker adds a library, so no lesson's code names a
+  // later lesson. A program built by hand adds `-include aio/cancellation.hpp` itself.
   /// Requests cancellation; false if the task is already done (asyncio's Task.cancel).
-  bool cancel(std::string message = {});
+  bool cancel(CancelMessage message = std::nullopt);
   /// How many cancellations were requested and not yet uncancel()-ed.
   int cancelling() const noexcept { return cancel_requests_; }
   /// Withdraws one cancellation request; returns how many remain.
@@ -239,7 +260,7 @@ public:
   /// At every aio suspension point: throws aio::CancelledError if a cancellation is due here.
   void throw_if_cancelled();
   /// For a Wait that withdrew itself: wakes the task so that it sees CancelledError(message).
-  void wake_cancelled(const std::string& message);
+  void wake_cancelled(const CancelMessage& message);
 
   /// The tasks of `loop` that have not finished yet, oldest first.
   static std::vector<TaskBase*> pending(EventLoop& loop) {
@@ -312,12 +333,12 @@ private:
       // Cancelled before its first step: like asyncio, the body never runs at all.
       started_ = true;
       cancel_due_ = false;
-      finish(std::make_exception_ptr(CancelledError(cancel_message_)));
+      finish(std::make_exception_ptr(CancelledError(cancel_message_.get())));
     } else {
       started_ = true;
       resume_point_.resume();
     }
-    if (must_cancel_ && !done() && waiting_ != nullptr && waiting_->cancel(waiting_, cancel_message_)) {
+    if (must_cancel_ && !done() && waiting_ != nullptr && waiting_->cancel(waiting_, cancel_message_.get())) {
       must_cancel_ = false;  // cancelled while running: the wait it just entered is withdrawn
     }
     if (timeline != nullptr) timeline->step_ended(id_, loop.time());
@@ -352,11 +373,11 @@ protected:
   //   must_cancel_     cancel() could not withdraw the task's wait; deliver at the next step
   //   cancel_due_      the step running now must throw CancelledError at its co_await
   //   cancel_requests_ cancelling(): requests not yet uncancel()-ed
-  //   cancel_message_  the message of the latest cancel(msg)
+  //   cancel_message_  the message of the latest cancel(msg), or none
   bool must_cancel_ = false;
   bool cancel_due_ = false;
   int cancel_requests_ = 0;
-  detail::RareString cancel_message_;
+  detail::RareMessage cancel_message_;
 
   Wait* current_wait() const noexcept { return waiting_; }
   std::exception_ptr& stored_error() noexcept { return error_; }
@@ -426,7 +447,7 @@ inline void TaskBase::finish(std::exception_ptr error) noexcept {
   } else if (must_cancel_ && !error) {
     // cancel() arrived after the coroutine's last suspension: asyncio still ends it cancelled.
     state_ = State::cancelled;
-    error = std::make_exception_ptr(CancelledError(cancel_message_));
+    error = std::make_exception_ptr(CancelledError(cancel_message_.get()));
   } else {
     state_ = State::finished;
   }
@@ -518,6 +539,3 @@ inline void TaskBase::close_unretrieved(detail::ListHook* hook) noexcept {
 }
 
 }  // namespace aio
-
-// The cancellation bodies are lesson 08's; every program that uses tasks needs them.
-#include <aio/cancellation.hpp>

@@ -36,7 +36,6 @@
 //   - there is no remove_done_callback: C++ callables cannot be compared for equality.
 #pragma once
 
-#include <aio/cancellation.hpp>
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
@@ -141,7 +140,7 @@ public:
   // end book:task-identity
 
   // Cancellation (lesson 08).
-  bool cancel(std::string message = {}) { return state_->cancel(std::move(message)); }
+  bool cancel(CancelMessage message = std::nullopt) { return state_->cancel(std::move(message)); }
   int cancelling() const noexcept { return state_->cancelling(); }
   int uncancel() noexcept { return state_->uncancel(); }
 
@@ -197,7 +196,7 @@ public:
     // it ends, with its result or its CancelledError. Tasks that await each other in a circle
     // would forward the request round and round: the second visit declines (false: the waiter
     // keeps the request for its next step), and the circle stays as stuck as it was.
-    static bool forward_cancel(Wait* self, const std::string& message) {
+    static bool forward_cancel(Wait* self, const CancelMessage& message) {
       auto* awaiter = static_cast<Awaiter*>(self);
       if (awaiter->forwarding_) return false;
       awaiter->forwarding_ = true;

@@ -34,12 +34,14 @@
 #include <aio/event_loop.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
+#include <aio/task_ref.hpp>
 
 #include <coroutine>
 #include <cstddef>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -50,6 +52,10 @@ class AsCompleted {
   class State;
 
 public:
+  /// What each co_await gives: the result; for tasks of mixed types (T is AnyResult, the tasks
+  /// are TaskRef handles) the finished task itself, to be read with result_as<U>().
+  using value_type = std::conditional_t<std::is_same_v<T, AnyResult>, TaskRef, T>;
+
   // book:next-awaiter
   /// `co_await next`: the next result in completion order. Resumes at once if one is already
   /// queued; otherwise in a later loop iteration, from the ready queue, one iteration after
@@ -78,7 +84,7 @@ public:
     }
     // end book:next-suspend
 
-    T await_resume() {
+    value_type await_resume() {
       if (task_ != nullptr) task_->throw_if_cancelled();
       return state_->take();
     }
@@ -88,7 +94,7 @@ public:
 
     // The consumer was cancelled while it waited: it stops waiting; the tasks go on, and a
     // result that comes meanwhile stays queued for the next co_await.
-    static bool on_cancel(Wait* wait, const std::string& message) {
+    static bool on_cancel(Wait* wait, const CancelMessage& message) {
       auto* self = static_cast<NextAwaiter*>(wait);
       if (self->state_->waiter_ != self) return false;  // already woken: too late
       self->state_->waiter_ = nullptr;
@@ -201,7 +207,7 @@ private:
     // book:take
     /// The next result in completion order; once the time is up and nothing is left, the
     /// TimeoutError that asyncio raises for each result that never came.
-    T take() {
+    value_type take() {
       if (taken_ < order_.size()) return tasks_[order_[taken_++]].result();
       if (timed_out_) throw TimeoutError("aio::as_completed: the timeout passed before the next task finished");
       throw InvalidStateError("aio::as_completed: no result is ready");
@@ -298,6 +304,22 @@ private:
 template <class T>
 AsCompleted<T> as_completed(std::vector<Task<T>> tasks, std::optional<Duration> timeout = std::nullopt) {
   return AsCompleted<T>(std::move(tasks), timeout);
+}
+
+/// as_completed on coroutines: each one is wrapped in a task first, in the order given, as
+/// asyncio's as_completed does with ensure_future (which goes through a set, so in no fixed order).
+template <class T>
+AsCompleted<T> as_completed(std::vector<Coro<T>> coros, std::optional<Duration> timeout = std::nullopt) {
+  std::vector<Task<T>> tasks;
+  tasks.reserve(coros.size());
+  for (Coro<T>& coro : coros) tasks.push_back(create_task(std::move(coro)));
+  return AsCompleted<T>(std::move(tasks), timeout);
+}
+
+/// as_completed on tasks of different result types: each co_await gives the next task to finish
+/// (its exception rethrown, as asyncio's await does), whose value result_as<U>() reads.
+inline AsCompleted<AnyResult> as_completed(std::vector<TaskRef> tasks, std::optional<Duration> timeout = std::nullopt) {
+  return AsCompleted<AnyResult>(std::move(tasks), timeout);
 }
 // end book:as-completed
 

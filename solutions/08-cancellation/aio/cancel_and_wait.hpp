@@ -35,7 +35,7 @@ namespace aio {
 /// already finished, or it caught the CancelledError and returned). The task's own failure, and
 /// a cancellation of the task that calls this, propagate.
 template <class T>
-Coro<bool> cancel_and_wait(Task<T> task, std::string message = {}) {
+Coro<bool> cancel_and_wait(Task<T> task, CancelMessage message = std::nullopt) {
   TaskBase& me = detail::current_task_for("aio::cancel_and_wait");
   const int requests_before = me.cancelling();
   task.cancel(std::move(message));

@@ -27,13 +27,14 @@
 #include <aio/errors.hpp>
 #include <aio/task_base.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 
 namespace aio {
 
 // book:cancel
-inline bool TaskBase::cancel(std::string message) {
+inline bool TaskBase::cancel(CancelMessage message) {
   if (done()) return false;  // too late: asyncio's cancel() of a finished task does nothing
   ++cancel_requests_;
   Wait* wait = current_wait();
@@ -59,12 +60,12 @@ inline int TaskBase::uncancel() noexcept {
 inline void TaskBase::throw_if_cancelled() {
   if (cancel_due_) [[unlikely]] {
     cancel_due_ = false;
-    throw CancelledError(cancel_message_);
+    throw CancelledError(cancel_message_.get());
   }
 }
 
 /// Called by a Wait that has withdrawn itself: the task's next step throws CancelledError.
-inline void TaskBase::wake_cancelled(const std::string& message) {
+inline void TaskBase::wake_cancelled(const CancelMessage& message) {
   cancel_message_ = message;
   cancel_due_ = true;
   wake();  // through the ready queue, like every wake-up

@@ -76,7 +76,7 @@ private:
 
   static void on_inner_done(DoneListener* self, TaskBase& inner);
   static void on_completion(void* self);
-  static bool on_cancel(Wait* self, const std::string& message);
+  static bool on_cancel(Wait* self, const CancelMessage& message);
 
   Task<T> inner_;
   TaskBase* waiter_ = nullptr;  // the task that awaits; null until it suspends
@@ -132,7 +132,7 @@ T Shield<T>::await_resume() {
 /// cancelled. Too late (false) once the awaiting task has been woken with the result: the
 /// cancellation then comes at its next co_await, as in asyncio.
 template <class T>
-bool Shield<T>::on_cancel(Wait* self, const std::string& message) {
+bool Shield<T>::on_cancel(Wait* self, const CancelMessage& message) {
   auto* shield = static_cast<Shield*>(self);
   if (shield->state_ == State::resolved || shield->state_ == State::cancelled) return false;
   if (shield->state_ == State::waiting) shield->inner_.base().remove_done_listener(*shield);

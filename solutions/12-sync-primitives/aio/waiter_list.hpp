@@ -54,7 +54,7 @@ public:
 private:
   friend class WaiterList;
 
-  static bool on_cancel(Wait* wait, const std::string& message);
+  static bool on_cancel(Wait* wait, const CancelMessage& message);
 
   Waiter* prev_ = nullptr;
   Waiter* next_ = nullptr;
@@ -143,7 +143,7 @@ inline void Waiter::wait_in(WaiterList& list, TaskBase& task, std::coroutine_han
 // book:on-cancel
 /// The Wait's side: a cancellation takes a listed waiter out (it was given nothing) and wakes its
 /// task with CancelledError. A waiter already woken is not listed any more: too late.
-inline bool Waiter::on_cancel(Wait* wait, const std::string& message) {
+inline bool Waiter::on_cancel(Wait* wait, const CancelMessage& message) {
   auto* self = static_cast<Waiter*>(wait);
   if (self->list_ == nullptr) return false;
   self->list_->detach(*self);

@@ -17,24 +17,38 @@
 // or a handler that names aio::CancelledError sees it.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 namespace aio {
 
-/// The task (or the operation it awaited) was cancelled. The message is the one given to
-/// Task::cancel(msg), empty if none.
+/// A cancellation's message, or none. asyncio tells the two apart: task.cancel() raises
+/// CancelledError() (args == ()), task.cancel("") raises CancelledError("") (args == ('',)).
+using CancelMessage = std::optional<std::string>;
+
+/// The task (or the operation it awaited) was cancelled, with the message given to
+/// Task::cancel(msg) if there was one.
 class CancelledError {
 public:
   CancelledError() = default;
-  explicit CancelledError(std::string message) : message_(std::move(message)) {}
+  explicit CancelledError(std::string message) : message_(std::move(message)), has_message_(true) {}
+  explicit CancelledError(const char* message) : CancelledError(std::string(message)) {}
+  explicit CancelledError(const CancelMessage& message)
+      : message_(message.value_or(std::string())), has_message_(message.has_value()) {}
 
+  /// The message; empty if there is none (has_message() tells an empty one from none).
   const std::string& message() const noexcept { return message_; }
+  /// False for cancel(), true for cancel(msg), even when msg is "".
+  bool has_message() const noexcept { return has_message_; }
+  /// The message as cancel() took it, to pass on to another cancel().
+  CancelMessage cancel_message() const { return has_message_ ? CancelMessage(message_) : std::nullopt; }
   const char* what() const noexcept { return message_.empty() ? "CancelledError" : message_.c_str(); }
 
 private:
   std::string message_;
+  bool has_message_ = false;
 };
 
 /// An operation ran out of time (wait_for, timeout scopes).

@@ -1,0 +1,151 @@
+// aio::detail::BufferCache: the runtime's big arrays, kept on their thread for the next run.
+//
+// Why. A run that schedules 200,000 tasks at once needs a ready queue of 262,144 slots (4 MiB)
+// and a gather of 200,000 children (8 MB of listeners). glibc hands a block that large back to
+// the kernel when it is freed (munmap, or a trim of the heap's top), so the next run touches
+// fresh pages, and each first touch of a 4 KiB page is a page fault: a trip into the kernel that
+// maps and zeroes it. Measured on W1_spawn_gather (benchmarks/workloads.cpp) before this cache:
+// about 4,400 faults per run, 17 MB mapped again every time. The frame allocator
+// (aio/frame_allocator.hpp) already keeps the frames and tasks; this keeps the arrays.
+//
+// What. take(bytes) hands out a block of bit_ceil(bytes) bytes: the same size class for every
+// request between two powers of two, so a block given back fits the next request of its class
+// exactly. Blocks under 64 KiB are not worth keeping (malloc serves them from memory it keeps
+// anyway) and go straight to operator new and delete.
+//
+// The bound. At most `slots` blocks and `budget` bytes per thread; giving back beyond that
+// frees the oldest blocks first. 32 MiB holds W1's arrays twice over (the ready queue of 4 MiB
+// and gather's 8 MiB), and a burst larger than that spends far more time on its own work than
+// on the faults of mapping its arrays again: so a burst pins at most 32 MiB, never more.
+// The cache is emptied when its thread ends.
+#pragma once
+
+#include <aio/frame_allocator.hpp>  // for the AddressSanitizer poisoning switch
+
+#include <bit>
+#include <cstddef>
+#include <new>
+
+namespace aio::detail {
+
+class BufferCache {
+public:
+  static constexpr std::size_t worth_keeping = std::size_t{64} << 10;  // 64 KiB
+  static constexpr std::size_t budget = std::size_t{32} << 20;         // 32 MiB per thread
+  static constexpr std::size_t slots = 16;
+
+  /// The size of the block that take(bytes) returns.
+  static std::size_t block_size(std::size_t bytes) noexcept {
+    return bytes < worth_keeping ? bytes : std::bit_ceil(bytes);
+  }
+
+  /// A block of block_size(bytes) bytes, aligned for any type; a kept one if there is one.
+  static void* take(std::size_t bytes) {
+    const std::size_t size = block_size(bytes);
+    if (size >= worth_keeping && !ended()) {
+      if (void* kept = local().take_kept(size)) return kept;
+    }
+    return ::operator new(size);
+  }
+
+  /// Gives back a block from take(bytes), with the same `bytes`.
+  static void give_back(void* block, std::size_t bytes) noexcept {
+    if (block == nullptr) return;
+    const std::size_t size = block_size(bytes);
+    if (size < worth_keeping || size > budget || ended()) {
+      ::operator delete(block);
+      return;
+    }
+    local().keep(block, size);
+  }
+
+  BufferCache() = default;
+  BufferCache(const BufferCache&) = delete;
+  BufferCache& operator=(const BufferCache&) = delete;
+  ~BufferCache() {
+    for (std::size_t i = 0; i < count_; ++i) free_block(kept_[i]);
+    ended() = true;  // a loop destroyed later on this thread frees its arrays directly
+  }
+
+private:
+  struct Kept {
+    void* block;
+    std::size_t size;
+  };
+
+  void* take_kept(std::size_t size) noexcept {
+    for (std::size_t i = count_; i-- > 0;) {  // newest first: the likeliest to be in the cache
+      if (kept_[i].size != size) continue;
+      void* block = kept_[i].block;
+      unpoison(block, size);
+      erase(i);
+      return block;
+    }
+    return nullptr;
+  }
+
+  void keep(void* block, std::size_t size) noexcept {
+    while (count_ > 0 && (count_ == slots || bytes_ + size > budget)) {
+      free_block(kept_[0]);  // the oldest
+      erase(0);
+    }
+    poison(block, size);
+    kept_[count_++] = {block, size};
+    bytes_ += size;
+  }
+
+  void erase(std::size_t i) noexcept {
+    bytes_ -= kept_[i].size;
+    for (; i + 1 < count_; ++i) kept_[i] = kept_[i + 1];
+    --count_;
+  }
+
+  static void free_block(Kept kept) noexcept {
+    unpoison(kept.block, kept.size);
+    ::operator delete(kept.block);
+  }
+
+  // A kept block is off limits to everyone (AddressSanitizer only), like a free frame.
+  static void poison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+    ASAN_POISON_MEMORY_REGION(block, size);
+#endif
+  }
+  static void unpoison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+    ASAN_UNPOISON_MEMORY_REGION(block, size);
+#endif
+  }
+
+  static BufferCache& local() noexcept {
+    thread_local BufferCache cache;
+    return cache;
+  }
+  /// True once this thread's cache is destroyed (a plain flag: it outlives every object).
+  static bool& ended() noexcept {
+    thread_local bool flag = false;
+    return flag;
+  }
+
+  Kept kept_[slots] = {};
+  std::size_t count_ = 0;
+  std::size_t bytes_ = 0;
+};
+
+/// A std::vector allocator whose big arrays come from the BufferCache (gather's children).
+template <class T>
+struct CachedAllocator {
+  using value_type = T;
+
+  CachedAllocator() noexcept = default;
+  template <class U>
+  CachedAllocator(const CachedAllocator<U>&) noexcept {}  // NOLINT: rebinding converts
+
+  T* allocate(std::size_t n) { return static_cast<T*>(BufferCache::take(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { BufferCache::give_back(p, n * sizeof(T)); }
+
+  template <class U>
+  bool operator==(const CachedAllocator<U>&) const noexcept { return true; }
+};
+
+}  // namespace aio::detail
