@@ -160,7 +160,7 @@ Coro<entered_t<detail::Manager<M>>> AsyncExitStack::enter_async_context(M manage
 }
 
 template <class Callback, class... Args>
-Coro<bool> AsyncExitStack::CallbackEntry<Callback, Args...>::exit(std::exception_ptr) {
+Coro<bool> AsyncExitStack::CallbackEntry<Callback, Args...>::exit([[maybe_unused]] std::exception_ptr error) {
   co_await std::apply(callback, args);
   co_return false;  // a callback is not asked about the error, so it cannot swallow it
 }
