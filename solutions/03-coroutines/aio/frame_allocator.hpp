@@ -31,6 +31,21 @@
 
 namespace aio::detail {
 
+/// Marks memory that the runtime keeps for reuse as off limits, so that AddressSanitizer reports
+/// a use of it as it would a use after free; does nothing in other builds.
+inline void poison_memory([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+  ASAN_POISON_MEMORY_REGION(block, size);
+#endif
+}
+
+/// Gives memory marked by poison_memory back to its owner.
+inline void unpoison_memory([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
+#ifdef AIO_FRAME_ALLOCATOR_POISONS
+  ASAN_UNPOISON_MEMORY_REGION(block, size);
+#endif
+}
+
 class FrameAllocator {
 public:
   static void* allocate(std::size_t size) {
@@ -80,16 +95,8 @@ private:
   static std::size_t rounded(std::size_t size) noexcept { return (size_class(size) + 1) * granule; }
 
   // A block on a free list is off limits to everyone but the allocator (AddressSanitizer only).
-  static void poison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
-#ifdef AIO_FRAME_ALLOCATOR_POISONS
-    ASAN_POISON_MEMORY_REGION(block, size);
-#endif
-  }
-  static void unpoison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
-#ifdef AIO_FRAME_ALLOCATOR_POISONS
-    ASAN_UNPOISON_MEMORY_REGION(block, size);
-#endif
-  }
+  static void poison(void* block, std::size_t size) noexcept { poison_memory(block, size); }
+  static void unpoison(void* block, std::size_t size) noexcept { unpoison_memory(block, size); }
 
   static FrameAllocator& local() noexcept {
     thread_local FrameAllocator allocator;

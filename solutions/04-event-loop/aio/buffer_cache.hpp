@@ -20,7 +20,7 @@
 // The cache is emptied when its thread ends.
 #pragma once
 
-#include <aio/frame_allocator.hpp>  // for the AddressSanitizer poisoning switch
+#include <aio/frame_allocator.hpp>  // poison_memory: kept blocks are off limits under ASan
 
 #include <bit>
 #include <cstddef>
@@ -77,7 +77,7 @@ private:
     for (std::size_t i = count_; i-- > 0;) {  // newest first: the likeliest to be in the cache
       if (kept_[i].size != size) continue;
       void* block = kept_[i].block;
-      unpoison(block, size);
+      unpoison_memory(block, size);
       erase(i);
       return block;
     }
@@ -89,7 +89,7 @@ private:
       free_block(kept_[0]);  // the oldest
       erase(0);
     }
-    poison(block, size);
+    poison_memory(block, size);  // off limits while kept, like a free frame
     kept_[count_++] = {block, size};
     bytes_ += size;
   }
@@ -101,20 +101,8 @@ private:
   }
 
   static void free_block(Kept kept) noexcept {
-    unpoison(kept.block, kept.size);
+    unpoison_memory(kept.block, kept.size);
     ::operator delete(kept.block);
-  }
-
-  // A kept block is off limits to everyone (AddressSanitizer only), like a free frame.
-  static void poison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
-#ifdef AIO_FRAME_ALLOCATOR_POISONS
-    ASAN_POISON_MEMORY_REGION(block, size);
-#endif
-  }
-  static void unpoison([[maybe_unused]] void* block, [[maybe_unused]] std::size_t size) noexcept {
-#ifdef AIO_FRAME_ALLOCATOR_POISONS
-    ASAN_UNPOISON_MEMORY_REGION(block, size);
-#endif
   }
 
   static BufferCache& local() noexcept {
