@@ -266,6 +266,19 @@ TEST_CASE("on the virtual clock, I/O that brings work stops the jump", "[l04][ex
   CHECK(v.loop.time() == 0s);
 }
 
+TEST_CASE("on the virtual clock, outside work makes the loop wait in real time", "[l04][ex4]") {
+  VirtualLoop v;
+  RecordingWaiter io;  // a thread job under way: it may bring its result before the timer
+  io.pending = true;
+  v.loop.set_io_waiter(&io);
+  v.loop.call_later(1h, v.note("an hour later"));
+  v.loop.run_once();
+  // A poll (0) would let time jump past the result; the loop waits as the real clock does.
+  CHECK(io.timeouts == std::vector<std::optional<aio::Duration>>{aio::Duration{1h}});
+  // The waiter came back empty-handed: the hour is over, so the timer runs.
+  CHECK(v.log == Log{"3600.0 an hour later"});
+}
+
 // ---- Handle.cancel() --------------------------------------------------------------------------
 
 // CPython: cpython/handle_cancel.py

@@ -58,7 +58,9 @@ class EventLoop;
 /// What the loop does when it has nothing ready: wait for I/O or for other threads until
 /// `timeout` (forever when empty). Lessons 16 and 17 provide one; without one the loop sleeps.
 /// On the virtual clock the loop only polls it (timeout 0) while a timer is pending, and lets
-/// time jump to the timer if the poll brought nothing.
+/// time jump to the timer if the poll brought nothing; but while has_pending() says that work
+/// outside the loop is under way, it waits for it in real time, as on the real clock, so that
+/// time does not jump past a result that is still coming.
 class IoWaiter {
 public:
   virtual ~IoWaiter() = default;
@@ -228,6 +230,8 @@ public:
     drop_scheduled_calls();
     close_list(pending_tasks_);
     close_list(unretrieved_tasks_);
+    io_waiter_ = nullptr;
+    owned_io_waiter_.reset();  // last: closing tasks may still withdraw their interest in I/O
   }
 
   // ---- time ------------------------------------------------------------------------------
@@ -346,6 +350,13 @@ public:
   void set_timeline(Timeline* timeline) noexcept { timeline_ = timeline; }
   void set_io_waiter(IoWaiter* waiter) noexcept { io_waiter_ = waiter; }
   IoWaiter* io_waiter() const noexcept { return io_waiter_; }
+  /// Makes `waiter` the loop's IoWaiter and the loop its owner: it is destroyed with the loop,
+  /// after the pending tasks, or when another one is adopted. (Lessons 16 and 17 install theirs
+  /// this way, the first time a program needs one.)
+  void adopt_io_waiter(std::unique_ptr<IoWaiter> waiter) {
+    io_waiter_ = waiter.get();
+    owned_io_waiter_ = std::move(waiter);
+  }
 
   /// The task whose step is running now, or nullptr (set by aio/task_base.hpp).
   TaskBase* current_task() const noexcept { return current_task_; }
@@ -475,6 +486,7 @@ private:
   std::function<void(const std::string&)> exception_handler_;
   Timeline* timeline_ = nullptr;
   IoWaiter* io_waiter_ = nullptr;
+  std::unique_ptr<IoWaiter> owned_io_waiter_;
   TaskBase* current_task_ = nullptr;
   detail::ListHook pending_tasks_;
   detail::ListHook unretrieved_tasks_;
