@@ -48,6 +48,17 @@ public:
     return ::operator new(size);
   }
 
+  /// True if take(bytes) would now hand out a kept block rather than fresh memory.
+  static bool keeps(std::size_t bytes) noexcept {
+    const std::size_t size = block_size(bytes);
+    if (size < worth_keeping || ended()) return false;
+    const BufferCache& cache = local();
+    for (std::size_t i = 0; i < cache.count_; ++i) {
+      if (cache.kept_[i].size == size) return true;
+    }
+    return false;
+  }
+
   /// Gives back a block from take(bytes), with the same `bytes`.
   static void give_back(void* block, std::size_t bytes) noexcept {
     if (block == nullptr) return;

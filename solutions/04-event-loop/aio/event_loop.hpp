@@ -140,14 +140,27 @@ public:
   }
 
 private:
-  // Moves the entries, in order, to the front of an array twice as large (64 slots at first).
-  // The arrays come from the thread's BufferCache and go back to it: the next loop on this
-  // thread reuses them instead of asking the kernel for fresh pages (aio/buffer_cache.hpp).
+  // Moves the entries, in order, to the front of an array twice as large. The arrays come from
+  // the thread's BufferCache and go back to it: the next loop on this thread reuses them instead
+  // of asking the kernel for fresh pages (aio/buffer_cache.hpp).
   void grow() {
-    std::vector<Callback, CachedAllocator<Callback>> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+    std::vector<Callback, CachedAllocator<Callback>> bigger(slots_.empty() ? first_capacity() : slots_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
     slots_ = std::move(bigger);
     head_ = 0;
+    last_capacity() = slots_.size();
+  }
+
+  // 64 slots; or, if the cache still keeps the array of the last queue on this thread, that
+  // array whole: a program that runs loop after loop (tests, benchmarks) then neither regrows
+  // its queue nor copies it, and holds no memory that the cache did not hold already.
+  static std::size_t first_capacity() noexcept {
+    const std::size_t last = last_capacity();
+    return last > 64 && BufferCache::keeps(last * sizeof(Callback)) ? last : 64;
+  }
+  static std::size_t& last_capacity() noexcept {
+    thread_local std::size_t capacity = 0;
+    return capacity;
   }
 
   std::vector<Callback, CachedAllocator<Callback>> slots_;
