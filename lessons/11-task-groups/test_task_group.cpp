@@ -23,6 +23,7 @@
 #include <aio/task_group.hpp>
 #include <aio_test/catch.hpp>
 #include <aio_test/log.hpp>
+#include <aio_test/run_logged.hpp>
 
 #include <chrono>
 #include <exception>
@@ -35,6 +36,7 @@
 using namespace std::chrono_literals;
 using aio_test::Log;
 using aio_test::at;
+using aio_test::run_logged;
 using aio_test::ticker;
 
 namespace {
@@ -134,25 +136,6 @@ aio::Coro<void> run_scope(Log* log, aio::Coro<void> scope, bool what = false) {
     log->push_back(at("scope ended"));
   } catch (...) {
     log->push_back(at(what ? "scope ended: " + describe(std::current_exception()) : "scope ended"));
-  }
-}
-
-/// Runs `program` on the virtual clock. What the loop reports goes into the log (an exception
-/// that escaped a callback: a stub reached from child_finished, say), so that the log shows it;
-/// an exercise not written yet fails the test with its message.
-aio::Coro<void> reporting(Log* log, std::vector<std::string>* reports, aio::Coro<void> program) {
-  aio::get_running_loop().set_exception_handler([log, reports](const std::string& message) {
-    log->push_back(at("the loop reported: " + message));
-    reports->push_back(message);
-  });
-  co_await std::move(program);
-}
-
-void run_logged(Log& log, aio::Coro<void> program) {
-  std::vector<std::string> reports;
-  aio::run(reporting(&log, &reports, std::move(program)), {.virtual_clock = true});
-  for (const std::string& report : reports) {
-    if (report.find(" is not written yet") != std::string::npos) FAIL(report);
   }
 }
 

@@ -20,6 +20,7 @@
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
 #include <aio_test/log.hpp>
+#include <aio_test/run_logged.hpp>
 
 #include <chrono>
 #include <exception>
@@ -32,28 +33,11 @@
 using namespace std::chrono_literals;
 using aio_test::Log;
 using aio_test::at;
+using aio_test::run_logged;
 using aio_test::join;
 using aio_test::ticker;
 
 namespace {
-
-/// Runs `program` on the virtual clock; what the loop reports goes into the log too, and an
-/// exercise not written yet fails the test with its message.
-aio::Coro<void> reporting(Log* log, std::vector<std::string>* reports, aio::Coro<void> program) {
-  aio::get_running_loop().set_exception_handler([log, reports](const std::string& message) {
-    log->push_back(at("the loop reported: " + message));
-    reports->push_back(message);
-  });
-  co_await std::move(program);
-}
-
-void run_logged(Log& log, aio::Coro<void> program) {
-  std::vector<std::string> reports;
-  aio::run(reporting(&log, &reports, std::move(program)), {.virtual_clock = true});
-  for (const std::string& report : reports) {
-    if (report.find(" is not written yet") != std::string::npos) FAIL(report);
-  }
-}
 
 std::string task_name() { return aio::current_task() != nullptr ? aio::current_task()->name() : "no task"; }
 

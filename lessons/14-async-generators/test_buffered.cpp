@@ -11,6 +11,7 @@
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
 #include <aio_test/log.hpp>
+#include <aio_test/run_logged.hpp>
 
 #include <chrono>
 #include <exception>
@@ -22,25 +23,10 @@
 using namespace std::chrono_literals;
 using aio_test::Log;
 using aio_test::at;
+using aio_test::run_logged;
 using aio_test::join;
 
 namespace {
-
-aio::Coro<void> reporting(Log* log, std::vector<std::string>* reports, aio::Coro<void> program) {
-  aio::get_running_loop().set_exception_handler([log, reports](const std::string& message) {
-    log->push_back(at("the loop reported: " + message));
-    reports->push_back(message);
-  });
-  co_await std::move(program);
-}
-
-void run_logged(Log& log, aio::Coro<void> program) {
-  std::vector<std::string> reports;
-  aio::run(reporting(&log, &reports, std::move(program)), {.virtual_clock = true});
-  for (const std::string& report : reports) {
-    if (report.find(" is not written yet") != std::string::npos) FAIL(report);
-  }
-}
 
 /// 1, 2, ..., count, one every `interval`; logs each value made, an error after `fail_after`
 /// values (0: never), and its cleanup.

@@ -17,6 +17,7 @@
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
 #include <aio_test/log.hpp>
+#include <aio_test/run_logged.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -29,26 +30,11 @@
 using namespace std::chrono_literals;
 using aio_test::Log;
 using aio_test::at;
+using aio_test::run_logged;
 using aio_test::join;
 using aio_test::ticker;
 
 namespace {
-
-aio::Coro<void> reporting(Log* log, std::vector<std::string>* reports, aio::Coro<void> program) {
-  aio::get_running_loop().set_exception_handler([log, reports](const std::string& message) {
-    log->push_back(at("the loop reported: " + message));
-    reports->push_back(message);
-  });
-  co_await std::move(program);
-}
-
-void run_logged(Log& log, aio::Coro<void> program) {
-  std::vector<std::string> reports;
-  aio::run(reporting(&log, &reports, std::move(program)), {.virtual_clock = true});
-  for (const std::string& report : reports) {
-    if (report.find(" is not written yet") != std::string::npos) FAIL(report);
-  }
-}
 
 /// What CountUp does, as a generator: 1, 2, ..., count, one every `interval`.
 aio::AsyncGenerator<int> count_up(int count, aio::Duration interval) {

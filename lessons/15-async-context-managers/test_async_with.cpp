@@ -21,6 +21,7 @@
 #include <aio/task.hpp>
 #include <aio_test/catch.hpp>
 #include <aio_test/log.hpp>
+#include <aio_test/run_logged.hpp>
 
 #include <chrono>
 #include <exception>
@@ -33,6 +34,7 @@
 using namespace std::chrono_literals;
 using aio_test::Log;
 using aio_test::at;
+using aio_test::run_logged;
 using aio_test::ticker;
 
 namespace {
@@ -66,20 +68,6 @@ aio::Coro<void> run_scope(Log* log, aio::Coro<void> scope) {
     error = std::current_exception();
   }
   log->push_back(at(error ? "scope ended: " + describe(error) : "scope ended normally"));
-}
-
-/// Runs `program` on the virtual clock; what the loop reports goes into the log.
-aio::Coro<void> reporting(Log* log, aio::Coro<void> program) {
-  aio::get_running_loop().set_exception_handler(
-      [log](const std::string& message) { log->push_back(at("the loop reported: " + message)); });
-  co_await std::move(program);
-}
-
-void run_logged(Log& log, aio::Coro<void> program) {
-  aio::run(reporting(&log, std::move(program)), {.virtual_clock = true});
-  for (const std::string& line : log) {
-    if (line.find(" is not written yet") != std::string::npos) FAIL(line);
-  }
 }
 
 /// Sleeps for `delay`, logging "<name> done", or "<name> interrupted" if cancelled.
