@@ -198,11 +198,16 @@ def sidebar(all_pages, current):
     for page in all_pages:
         if page.lesson:
             by_lesson.setdefault(page.lesson, []).append(page)
+    group = None
     for page in all_pages:
         if not page.in_chain:
             continue
         if page.lesson and page.title.endswith("Solutions"):
             continue                                   # listed under its chapter
+        kind = "For teachers" if page.source.parent.name == "teach" else "The book"
+        if kind != group:
+            items.append(f'<li class="part">{kind}</li>')
+            group = kind
         active = ' class="active"' if page is current else ""
         items.append(f'<li><a href="{link(page)}"{active}>{html.escape(page.title)}</a>')
         if page.lesson and page.lesson == current.lesson:
@@ -252,7 +257,8 @@ def sections_for_search(page, body, headings):
     if lead:
         entries.append({"p": str(page.target), "a": "", "t": page.title, "x": lead[:2000]})
     for anchor, content in zip(parts[1::2], parts[2::2]):
-        text = re.sub(r"\s+", " ", plain(content.replace("#</a>", "</a>")))
+        content = re.sub(r"^.*?</h[1-6]>", "", content, count=1, flags=re.S)    # the heading itself
+        text = re.sub(r"\s+", " ", plain(content))
         entries.append({"p": str(page.target), "a": anchor, "t": f"{page.title}: {titles.get(anchor, '')}",
                         "x": text[:2000]})
     return entries

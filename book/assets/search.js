@@ -11,10 +11,12 @@
     return text.replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
   }
 
-  function snippet(text, word) {
-    const at = Math.max(0, text.toLowerCase().indexOf(word) - 40);
-    const part = escape(text.slice(at, at + 140));
-    return (at > 0 ? "..." : "") + part.replace(new RegExp("(" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "ig"), "<mark>$1</mark>");
+  function snippet(text, words) {
+    const lower = text.toLowerCase();
+    const first = words.map(w => lower.indexOf(w)).filter(i => i >= 0).sort((a, b) => a - b)[0] || 0;
+    const at = Math.max(0, first - 40);
+    const pattern = new RegExp("(" + words.map(w => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")", "ig");
+    return (at > 0 ? "..." : "") + escape(text.slice(at, at + 160)).replace(pattern, "<mark>$1</mark>");
   }
 
   function search(query) {
@@ -34,7 +36,7 @@
     found.sort((a, b) => b[0] - a[0]);
     list.innerHTML = found.slice(0, 20).map(([, e]) =>
       '<li class="search-result"><a href="' + root + "/" + e.p + (e.a ? "#" + e.a : "") + '">' + escape(e.t) +
-      '</a><span class="snippet">' + snippet(e.x, words[0]) + "</span></li>").join("") ||
+      '</a><span class="snippet">' + snippet(e.x, words) + "</span></li>").join("") ||
       '<li class="no-result">nothing found</li>';
     list.hidden = false;
   }
