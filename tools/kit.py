@@ -21,17 +21,23 @@ Where each piece lives (one folder per lesson, named like the lesson's folder):
   teach/lessons/NN-topic/quiz/*.py    the quiz programs: plain asyncio, run on the virtual clock
                                       (tools/virtual_asyncio.py), so sleeps take no time and the
                                       output is the same as on the real clock
+  teach/lessons/NN-topic/quiz/*.cpp   quiz programs in C++ on the finished aio: a namespace
+                                      quiz_NN_<file name> with a main_coro(); all of them are built
+                                      into one program, bin/kit_quiz (book/CMakeLists.txt), and run
+                                      as `kit_quiz NN/<file name>` with AIO_CLOCK=virtual
   teach/schedules.toml                the shape of the one-day workshop and the ten-session course
   teach/schedules.md                  the schedules, written by `kit.py update` from the cards'
                                       "## Minutes" tables (tools/course.py reads them)
 
-    kit.py check [--lesson NN] [--all-versions] [--require-all]
+    kit.py check [--bin DIR] [--lesson NN] [--all-versions] [--require-all]
         fail when a quiz's program or answer is not what the program is and prints, when notes
         or a quiz lack a part, or when teach/schedules.md is stale. Every lesson that has a chapter
         and a kit folder is checked; a lesson without a kit folder is a warning (an error with
         --require-all). --all-versions also runs every quiz program under each python3.12 and
-        python3.13 on the PATH and fails if one prints something else.
-    kit.py update [--lesson NN]       rewrite the quiz blocks from the programs, and the schedules
+        python3.13 on the PATH and fails if one prints something else. --bin is the folder of a
+        solutions-track build with kit_quiz in it (built with -DAIO_AUTHOR_CHECKS=ON); without it
+        the C++ programs' answer keys are not checked, and a warning says so.
+    kit.py update [--bin DIR] [--lesson NN]   rewrite the quiz blocks from the programs, and the schedules
     kit.py schedule                   print the schedules
 
 Python 3.11 or newer, standard library only.
@@ -56,18 +62,36 @@ MARKER = re.compile(r"^<!-- (quiz|answer): (\S+) -->\s*$")
 NOTE_SECTIONS = ["Demo live", "Where learners get stuck", "When short of time", "Discussion"]
 RUN_DEMO = re.compile(r"\./learn run (\d\d)((?: [a-z_]+)?)")
 TIMEOUT = 20
+BIN = None          # --bin: where kit_quiz is
+NOT_RUN = []        # C++ programs whose answers could not be checked (no --bin)
 
 
 # ---------------------------------------------------------------------------------------------
 # quizzes
 
 def run_program(program, python=None):
-    """What a quiz program prints (stdout, then stderr if it wrote any), run on the virtual clock."""
+    """What a quiz program prints on stdout, run on the virtual clock; None for a C++ program when
+    kit_quiz is not at hand."""
+    if program.suffix == ".cpp":
+        return run_cpp(program)
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
     done = subprocess.run([python or sys.executable, str(VIRTUAL), str(program)], capture_output=True,
                           text=True, timeout=TIMEOUT, env=env, cwd=program.parent)
     if done.returncode != 0:
         raise SystemExit(f"{program.relative_to(ROOT)} failed with exit code {done.returncode}:\n{done.stderr}")
+    return done.stdout.rstrip("\n")
+
+
+def run_cpp(program):
+    exe = Path(BIN) / "kit_quiz" if BIN else None
+    if exe is None or not exe.exists():
+        NOT_RUN.append(program)
+        return None
+    name = f"{program.parent.parent.name[:2]}/{program.stem}"
+    done = subprocess.run([str(exe), name], capture_output=True, text=True, timeout=TIMEOUT,
+                          env=dict(os.environ, AIO_CLOCK="virtual"))
+    if done.returncode != 0:
+        raise SystemExit(f"kit_quiz {name} failed with exit code {done.returncode}:\n{done.stderr}")
     return done.stdout.rstrip("\n")
 
 
@@ -141,20 +165,23 @@ def check_quiz(folder, problems, versions):
             problems.append(f"{quiz.relative_to(ROOT)}:{first - 1}: {spec} does not exist")
             continue
         in_quiz = "\n".join(lines[first:last])
-        if fresh_block(kind, program, outputs) != in_quiz:
+        fresh = fresh_block(kind, program, outputs)
+        if fresh is not None and fresh != in_quiz:
             what = "program" if kind == "quiz" else "answer key"
             problems.append(f"{quiz.relative_to(ROOT)}:{first - 1}: the {what} of {spec} is stale "
                             f"(python3 tools/kit.py update --lesson {folder.name[:2]})")
     for program, expected in outputs.items():
+        if program.suffix != ".py":
+            continue
         for python in versions:
             other = run_program(program, python)
             if other != expected:
                 problems.append(f"{program.relative_to(ROOT)}: {Path(python).name} prints something else:\n"
                                 + "\n".join("    " + l for l in other.splitlines()))
-    unused = {p.resolve() for p in (folder / "quiz").glob("*.py")} - set(outputs)
+    unused = {p.resolve() for p in (folder / "quiz").glob("*.*")} - set(outputs)
     for program in sorted(unused):
         problems.append(f"{program.relative_to(ROOT)} is in no question of quiz.md")
-    return len(outputs)
+    return len([o for o in outputs.values() if o is not None])
 
 
 def update_quiz(folder):
@@ -165,7 +192,9 @@ def update_quiz(folder):
     lines = text.split("\n")
     outputs = {}
     for kind, spec, first, last in reversed(list(marked_blocks(text))):
-        lines[first:last] = fresh_block(kind, (folder / spec).resolve(), outputs).split("\n")
+        fresh = fresh_block(kind, (folder / spec).resolve(), outputs)
+        if fresh is not None:
+            lines[first:last] = fresh.split("\n")
     quiz.write_text("\n".join(lines))
 
 
@@ -414,6 +443,9 @@ def check(only, all_versions, require_all):
                 check_commands(path, path.read_text(), problems)
         state = "ok" if len(problems) == before else "FAILED"
         print(f"{folder.name}: notes, quiz ({programs} programs run, answer keys compared): {state}")
+    for program in NOT_RUN:
+        warnings.append(f"{program.relative_to(ROOT)}: its answer key is not checked: build kit_quiz "
+                        f"(-DAIO_AUTHOR_CHECKS=ON) and pass --bin")
     kitted = {f.name[:2] for f in folders}
     for nn, lesson in sorted(lessons.items()):
         if (not only or nn in only) and nn not in kitted:
@@ -453,7 +485,10 @@ def main():
     parser.add_argument("--all-versions", action="store_true",
                         help="also run the quiz programs under python3.12 and python3.13 if found")
     parser.add_argument("--require-all", action="store_true", help="a lesson without a kit is an error")
+    parser.add_argument("--bin", help="the bin folder of a solutions-track build with kit_quiz in it")
     args = parser.parse_args()
+    global BIN
+    BIN = args.bin
     if args.command == "check":
         return check(args.lesson, args.all_versions, args.require_all)
     if args.command == "update":
