@@ -185,7 +185,8 @@ def check_quiz(folder, problems, versions):
         if fresh is not None and fresh != in_quiz:
             what = "program" if kind == "quiz" else "answer key"
             problems.append(f"{quiz.relative_to(ROOT)}:{first - 1}: the {what} of {spec} is stale "
-                            f"(python3 tools/kit.py update --lesson {folder.name[:2]})")
+                            f"(python3 tools/kit.py update --lesson {folder.name[:2]}"
+                            + (" --bin DIR" if program.suffix == ".cpp" else "") + ")")
     for program, expected in outputs.items():
         if program.suffix != ".py":
             continue
