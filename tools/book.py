@@ -28,10 +28,10 @@ The solutions pages (book/solutions/*.md) are checked and rendered like the chap
     book.py check  --bin DIR     fail, with a diff, if a chapter has drifted from its sources
     book.py update --bin DIR     rewrite the marked blocks from the sources
     (both take --chapter NN to work on one chapter only)
-    book.py html   --out DIR     render the book as HTML with cmark-gfm
+    book.py html   --out DIR     render the book as a website (tools/book_site.py; needs cmark-gfm,
+                                 and Pygments for coloured code)
 """
 import argparse
-import html
 import os
 import re
 import shutil
@@ -198,46 +198,10 @@ def update(bin_dir):
     return 0
 
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ max-width: 52rem; margin: 2rem auto; padding: 0 1rem; font: 16px/1.55 system-ui, sans-serif; color: #222; }}
-pre {{ background: #f6f8fa; padding: .8rem; overflow-x: auto; font-size: 14px; line-height: 1.4; }}
-code {{ font-family: ui-monospace, monospace; }}
-table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; }}
-nav {{ border-bottom: 1px solid #ddd; margin-bottom: 1.5rem; padding-bottom: .5rem; }}
-img {{ max-width: 100%; }}
-</style></head>
-<body><nav><a href="{home}">Contents</a></nav>
-{body}
-</body></html>
-"""
-
-
 def render_html(out_dir):
-    cmark = shutil.which("cmark-gfm")
-    if not cmark:
-        raise SystemExit("cmark-gfm is not installed: apt-get install cmark-gfm")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for chapter in chapters():
-        text = chapter.read_text()
-        page = out / chapter.relative_to(BOOK).with_suffix(".html")
-        page.parent.mkdir(parents=True, exist_ok=True)
-        body = subprocess.run([cmark, "--unsafe", "-e", "table", "-e", "autolink", "-e", "strikethrough"],
-                              input=text, capture_output=True, text=True, check=True).stdout
-        body = re.sub(r'href="([^":]+)\.md(#[^"]*)?"', r'href="\1.html\2"', body)
-        title = next((l[2:] for l in text.splitlines() if l.startswith("# ")), chapter.stem)
-        home = "../index.html" if chapter.parent != BOOK else "index.html"
-        page.write_text(PAGE.format(title=html.escape(title), body=body, home=home))
-    for asset in list(BOOK.glob("*.svg")) + list(BOOK.glob("figures/*.svg")):
-        target = out / asset.relative_to(BOOK)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(asset, target)
-    print(f"wrote {len(chapters())} pages to {out}")
-    return 0
+    """The book site: sidebar, previous/next, highlighted code, offline search (tools/book_site.py)."""
+    import book_site
+    return book_site.render(out_dir)
 
 
 def main():
