@@ -467,7 +467,7 @@ def test_every_stub_is_found():
 def test_help_and_usage(s):
     ok = True
     report = ""
-    for verb in ("", "watch", "list", "hint", "verify", "reset", "run", "bench"):
+    for verb in ("", "watch", "list", "hint", "verify", "reset", "run", "bench", "doctor"):
         args = [verb, "--help"] if verb else ["--help"]
         done = subprocess.run([str(s.root / "learn"), *args], cwd=s.root, capture_output=True, text=True)
         long_lines = [l for l in done.stdout.splitlines() if len(l) > 80]

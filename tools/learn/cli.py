@@ -2,7 +2,9 @@
 to fix (an exercise fails, a build breaks), 2 a command line that cannot be understood."""
 import argparse
 import os
+from pathlib import Path
 import re
+import subprocess
 import sys
 import textwrap
 
@@ -27,6 +29,7 @@ VERBS = [
     ("reset", "put one exercise's stub back, after asking"),
     ("run", "a lesson's demo on your code (--finished: the finished one)"),
     ("bench", "a lesson's benchmark on your code, optimised"),
+    ("doctor", "is this machine ready? what to install if not"),
 ]
 
 OVERVIEW = """\
@@ -125,6 +128,12 @@ preset, build/learn-release), and runs it. Arguments after -- go to the benchmar
     p.add_argument("lesson", help="a lesson number such as 01")
     p.add_argument("--quick", action="store_true",
                    help="a short run: --benchmark_min_time=0.01 and the smaller sizes only")
+
+    verb("doctor", "is this machine ready for the course?", """\
+Checks what the course needs (a C++20 compiler that builds coroutines, CMake 3.25+, Ninja,
+Catch2, Google Benchmark, Python 3.11+) and what some lessons use (cmark-gfm, Graphviz,
+Chromium, Pygments), and prints the one apt-get line that installs what is missing. The same as
+python3 tools/setup_check.py: the first ten minutes of a class.""")
     return parser
 
 
@@ -170,6 +179,11 @@ def current_exercise():
         return None
     now = survey.current
     return now.exercise if now else None
+
+
+def cmd_doctor():
+    setup_check = Path(__file__).resolve().parent.parent / "setup_check.py"
+    return subprocess.call([sys.executable, str(setup_check)])
 
 
 def cmd_show():
@@ -308,6 +322,8 @@ def _main(argv):
             return cmd_run(args, extra)
         if args.verb == "bench":
             return cmd_bench(args, extra)
+        if args.verb == "doctor":
+            return cmd_doctor()
     except builds.ToolMissing as missing:
         term.out(term.bad("error: ") + str(missing))
         return 1
