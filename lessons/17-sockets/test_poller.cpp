@@ -17,6 +17,8 @@
 #include <aio_test/catch.hpp>
 #include <aio_test/log.hpp>
 
+#include "sockets_test_support.hpp"
+
 #include <sys/socket.h>
 #include <unistd.h>
 

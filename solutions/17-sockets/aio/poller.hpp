@@ -310,17 +310,30 @@ private:
 
   // book:dispatch
   // Calls the ready() of the watches whose fd the kernel reported, reader first, then writer.
-  // An error or a hang-up wakes both: the next recv or send reports it. Events nobody watches
-  // any more (a lazy leftover) are trimmed from the epoll set.
+  // An error or a hang-up wakes both: the next recv or send reports it. An event that found
+  // nobody watching (a lazy leftover) takes its bits out of the epoll set.
   void dispatch(int count) {
     for (int i = 0; i < count; ++i) {
       const int fd = events_[i].data.fd;
       const std::uint32_t got = events_[i].events;
       const bool failed = (got & (EPOLLERR | EPOLLHUP)) != 0;
       Entry& e = entries_[fd];
-      if ((failed || (got & EPOLLIN)) && e.reader != nullptr) e.reader->ready(e.reader);
-      if ((failed || (got & EPOLLOUT)) && e.writer != nullptr) e.writer->ready(e.writer);
-      trim_kernel(fd, entries_[fd]);
+      bool unwatched = false;
+      if (failed || (got & EPOLLIN)) {
+        if (e.reader != nullptr) {
+          e.reader->ready(e.reader);
+        } else {
+          unwatched = true;
+        }
+      }
+      if (failed || (got & EPOLLOUT)) {
+        if (e.writer != nullptr) {
+          e.writer->ready(e.writer);
+        } else {
+          unwatched = true;
+        }
+      }
+      if (unwatched) trim_kernel(fd, entries_[fd]);
     }
     if (std::size_t(count) == events_.size()) events_.resize(events_.size() * 2);
   }
