@@ -5,6 +5,7 @@
 #pragma once
 
 #include <aio/coro.hpp>
+#include <aio/task.hpp>
 
 #include <utility>
 
@@ -15,6 +16,17 @@ template <class E, class T>
 aio::Coro<bool> raises(aio::Coro<T> coro) {
   try {
     co_await std::move(coro);
+  } catch (const E&) {
+    co_return true;
+  }
+  co_return false;
+}
+
+/// True if awaiting `task` throws an E.
+template <class E, class T>
+aio::Coro<bool> raises(aio::Task<T> task) {
+  try {
+    co_await task;
   } catch (const E&) {
     co_return true;
   }

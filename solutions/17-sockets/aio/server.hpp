@@ -52,14 +52,14 @@ namespace detail {
 
 // book:server-state
 /// A server's state, shared by its Server handles and its tasks.
-///   serving   the listening socket is open; `accepting` takes connections
+///   serving   the listening socket is open; a task (accept_clients) takes connections. The
+///             state keeps no handle on it: the task holds the state, and the loop holds the task.
 ///   closed    close() was called: no new connection; `clients` handlers may still run.
 ///             `closed_event` is set; `idle` is set once clients reaches 0.
 struct ServerState {
   Socket listener;
   ClientConnected handler;
   StreamLimits limits;
-  std::optional<Task<void>> accepting;
   std::size_t clients = 0;  // handlers running now
   std::size_t served = 0;   // connections accepted so far
   bool closed = false;
@@ -155,22 +155,22 @@ public:
     if (s.clients == 0) s.idle.set();
   }
   /// Returns once the server is closed and every handler has finished.
-  Coro<void> wait_closed() { return wait_closed(state_); }
+  Coro<void> wait_closed() { return wait_until_closed(state_); }
   /// Serves until the server is closed. Cancelled, it closes the server and waits for it.
-  Coro<void> serve_forever() { return serve_forever(state_); }
+  Coro<void> serve_forever() { return serve_until_closed(state_); }
 
   /// `async with server:` (lesson 15): the body gets the server; leaving closes it and waits.
   Coro<Server*> enter() { co_return this; }
-  Coro<void> exit(std::exception_ptr) { return exit(state_); }
+  Coro<void> exit(std::exception_ptr) { return close_and_wait(state_); }
 
   void set_address(Address address) { address_ = std::move(address); }
 
 private:
-  static Coro<void> wait_closed(std::shared_ptr<detail::ServerState> state) {
+  static Coro<void> wait_until_closed(std::shared_ptr<detail::ServerState> state) {
     co_await state->closed_event.wait();
     co_await state->idle.wait();
   }
-  static Coro<void> serve_forever(std::shared_ptr<detail::ServerState> state) {
+  static Coro<void> serve_until_closed(std::shared_ptr<detail::ServerState> state) {
     if (state->closed) throw RuntimeError("the server is closed");
     if (state->serving_forever) throw RuntimeError("the server is already being awaited on serve_forever()");
     state->serving_forever = true;
@@ -183,13 +183,13 @@ private:
     state->serving_forever = false;
     if (cancelled) {
       Server(state).close();
-      co_await wait_closed(state);
+      co_await wait_until_closed(state);
       throw CancelledError();
     }
   }
-  static Coro<void> exit(std::shared_ptr<detail::ServerState> state) {
+  static Coro<void> close_and_wait(std::shared_ptr<detail::ServerState> state) {
     Server(state).close();
-    co_await wait_closed(state);
+    co_await wait_until_closed(state);
   }
 
   std::shared_ptr<detail::ServerState> state_;
@@ -199,16 +199,18 @@ private:
 
 // book:start-server
 /// Listens on host:port (numeric IPv4; port 0 picks a free one) and serves every client with
-/// `handler` in a task of its own (asyncio.start_server).
+/// `handler` in a task of its own (asyncio.start_server). `backlog`: how many connections the
+/// kernel keeps waiting for accept (asyncio's default, 100); beyond it, a client's connection
+/// request is dropped and its kernel asks again a second later, in real time.
 inline Coro<Server> start_server(ClientConnected handler, std::string host, std::uint16_t port,
-                                 StreamLimits limits = {}) {
+                                 StreamLimits limits = {}, int backlog = 100) {
   auto state = std::make_shared<detail::ServerState>();
-  state->listener = listen_on(Address{host, port});
+  state->listener = listen_on(Address{host, port}, backlog);
   state->handler = std::move(handler);
   state->limits = limits;
   Server server(state);
   server.set_address(state->listener.local_address());
-  state->accepting = create_task(detail::accept_clients(state));
+  create_task(detail::accept_clients(state));  // ends when close() closes the listener
   co_return server;
 }
 // end book:start-server

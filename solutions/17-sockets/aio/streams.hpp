@@ -414,7 +414,8 @@ inline std::pair<StreamReader, StreamWriter> make_streams(Socket connected, Stre
 inline Coro<std::pair<StreamReader, StreamWriter>> open_connection(std::string host, std::uint16_t port,
                                                                    StreamLimits limits = {}) {
   Socket socket = Socket::tcp();
-  co_await sock_connect(socket, Address{host, port});
+  const Address address{host, port};  // named: GCC 12 mishandles a braced temporary in a co_await
+  co_await sock_connect(socket, address);
   co_return make_streams(std::move(socket), limits);
 }
 // end book:open-connection
