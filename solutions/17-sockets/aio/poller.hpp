@@ -90,7 +90,10 @@ public:
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
   ~Poller() override {
-    user_watches_.clear();  // these belong to the Poller itself
+    // The user callbacks' watches belong to the Poller itself: they go first, and leave no
+    // pointer behind in entries_.
+    for (const auto& [key, watch] : user_watches_) unwatch(int(key / 2), key % 2 ? &Entry::writer : &Entry::reader);
+    user_watches_.clear();
     for (Entry& entry : entries_) {
       if (entry.reader != nullptr && entry.reader != &inbox_watch_ && entry.reader->abandon) {
         entry.reader->abandon(entry.reader);
