@@ -60,6 +60,8 @@
 
 namespace aio {
 
+class ThreadPoolExecutor;  // aio/thread_pool.hpp
+
 /// A callback was posted to a loop that is closed (asyncio raises RuntimeError('Event loop is
 /// closed') from call_soon_threadsafe on a closed loop).
 class EventLoopClosed : public RuntimeError {
@@ -148,7 +150,9 @@ public:
   void post(F function) {
     post_node(std::make_unique<detail::PostedCall<F>>(std::move(function)));
   }
-  void post_node(std::unique_ptr<detail::Posted> node);
+  /// The same for a callback already made. The inbox takes `node` only if the post succeeds:
+  /// when it throws, the caller still holds it (and decides on which thread it dies).
+  void post_node(std::unique_ptr<detail::Posted>&& node);
 
   /// Work under way outside the loop (a job in a worker thread) that will post its result:
   /// while any is counted, has_pending() is true and the virtual clock waits for it.
@@ -181,6 +185,11 @@ public:
   /// Refuses posts from now on, and destroys (and reports) callbacks that never ran. Called when
   /// the last InboxOwner goes, while the loop is being destroyed.
   void close();
+
+  /// The loop's default executor (made by to_thread on first use, aio/run_in_executor.hpp).
+  /// Dropped when the inbox closes, which waits for its jobs, as asyncio.run does at its end.
+  /// The loop's thread only.
+  std::shared_ptr<ThreadPoolExecutor> default_executor;
 
   /// For InboxOwner: how many IoWaiters serve this inbox.
   void add_owner() noexcept { ++owners_; }
@@ -236,7 +245,7 @@ private:
 };
 
 // book:post
-inline void Inbox::post_node(std::unique_ptr<detail::Posted> node) {
+inline void Inbox::post_node(std::unique_ptr<detail::Posted>&& node) {
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
@@ -310,6 +319,7 @@ inline void Inbox::close() {
     if (closed_) return;
     closed_ = true;
   }
+  default_executor.reset();  // waits for the jobs under way; what they post now is refused
   const std::size_t lost = take_posted().destroy_all() + delivered_.destroy_all();
   if (lost > 0) {
     loop_->call_exception_handler("Event loop closed with " + std::to_string(lost) +
@@ -404,6 +414,21 @@ private:
   std::shared_ptr<Inbox> inbox_;
 };
 
+namespace detail {
+
+/// The inbox through which other threads reach `loop`; any thread. Made here only on the
+/// loop's own thread; elsewhere a loop without one is an error that says what to do.
+inline std::shared_ptr<Inbox> inbox_for_threads(EventLoop& loop, const char* caller) {
+  if (std::shared_ptr<Inbox> inbox = InboxRegistry::instance().find(loop).lock()) return inbox;
+  if (running_loop == &loop) return inbox_of(loop).shared_from_this();
+  if (InboxRegistry::instance().knows(loop)) throw EventLoopClosed();
+  throw RuntimeError(std::string("aio::") + caller +
+                     ": this loop has no inbox yet; call aio::inbox_of(loop) on the loop's thread "
+                     "before other threads post to it");
+}
+
+}  // namespace detail
+
 // book:call-soon-threadsafe
 /// Runs `function()` on `loop`'s thread in a later iteration; callable from any thread
 /// (asyncio's loop.call_soon_threadsafe). The loop must have its inbox already (inbox_of,
@@ -411,19 +436,7 @@ private:
 /// thread. Throws EventLoopClosed once the loop is gone.
 template <class F>
 void call_soon_threadsafe(EventLoop& loop, F function) {
-  std::shared_ptr<Inbox> inbox = detail::InboxRegistry::instance().find(loop).lock();
-  if (inbox == nullptr) {
-    if (detail::running_loop == &loop) {
-      inbox = inbox_of(loop).shared_from_this();
-    } else if (detail::InboxRegistry::instance().knows(loop)) {
-      throw EventLoopClosed();
-    } else {
-      throw RuntimeError(
-          "aio::call_soon_threadsafe: this loop has no inbox yet; call aio::inbox_of(loop) on "
-          "the loop's thread before other threads post to it");
-    }
-  }
-  inbox->post(std::move(function));
+  detail::inbox_for_threads(loop, "call_soon_threadsafe")->post(std::move(function));
 }
 // end book:call-soon-threadsafe
 
