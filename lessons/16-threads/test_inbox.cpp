@@ -156,6 +156,7 @@ TEST_CASE("with no work outside, the virtual clock still jumps to its timers", "
 // ---------------------------------------------------------------------------------------------
 // The inbox's edges: closed loops, lost posts, a busy loop
 
+// CPython: cpython/closed_loop.py
 TEST_CASE("posting to a closed loop raises EventLoopClosed", "[l16][inbox]") {
   std::shared_ptr<aio::Inbox> inbox;
   {

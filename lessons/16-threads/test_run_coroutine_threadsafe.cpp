@@ -53,6 +53,7 @@ bool wait_until(const std::atomic<bool>& flag) {
 
 // ---------------------------------------------------------------------------------------------
 // l16.ex3: the thread-safe future
+// CPython: cpython/threadsafe_future.py
 
 TEST_CASE("run_coroutine_threadsafe hands the coroutine's result to this thread", "[l16][ex3]") {
   aio::LoopThread background;
@@ -67,6 +68,8 @@ TEST_CASE("result raises the coroutine's exception in the waiting thread", "[l16
   aio::LoopThread background;
   auto future = aio::run_coroutine_threadsafe(fails(), background.loop());
   CHECK_THROWS_WITH(future.result(5s), "no answer");
+  CHECK_FALSE(future.cancel());  // finished: nothing to cancel
+  CHECK_FALSE(future.cancelled());
 }
 
 TEST_CASE("result(timeout) raises TimeoutError and the future stays pending", "[l16][ex3]") {
@@ -87,7 +90,7 @@ TEST_CASE("cancel ends the future at once and cancels the task on the loop", "[l
   CHECK(future.cancelled());
   CHECK_THROWS_AS(future.result(), aio::CancelledError);
   CHECK(wait_until(task_cancelled));  // the loop delivered the cancellation into the task
-  CHECK_FALSE(future.cancel());       // once ended, a future never changes
+  CHECK(future.cancel());             // still cancelled: Python's cancel() says True again
 }
 
 TEST_CASE("a thread blocked in result() wakes when another thread cancels", "[l16][ex3]") {

@@ -64,6 +64,7 @@ TEST_CASE("to_thread runs the function in another thread and returns its result"
   CHECK(aio::run(main(), {.virtual_clock = true}) == "49 from a worker at 0.000");
 }
 
+// CPython: cpython/submit_at_once.py
 TEST_CASE("an exception thrown in the worker reaches the awaiting coroutine", "[l16][ex2]") {
   auto main = []() -> aio::Coro<std::string> {
     try {
@@ -76,6 +77,7 @@ TEST_CASE("an exception thrown in the worker reaches the awaiting coroutine", "[
   CHECK(aio::run(main(), {.virtual_clock = true}) == "caught: bad value 3");
 }
 
+// CPython: cpython/submit_at_once.py
 TEST_CASE("run_in_executor submits at once to the executor it is given", "[l16][ex2]") {
   aio::ThreadPoolExecutor pool(2);
   auto main = [](aio::ThreadPoolExecutor* pool) -> aio::Coro<int> {
@@ -121,6 +123,7 @@ TEST_CASE("a 10 ms limit on a 200 ms job times out at exactly 0.010", "[l16][ex2
 // ---------------------------------------------------------------------------------------------
 // Cancellation across the bridge
 
+// CPython: cpython/cancel_keeps_running.py
 TEST_CASE("a cancelled await stops at once while the function keeps running", "[l16][ex2]") {
   auto main = []() -> aio::Coro<std::string> {
     std::atomic<bool> started{false};
@@ -143,6 +146,7 @@ TEST_CASE("a cancelled await stops at once while the function keeps running", "[
   CHECK(aio::run(main(), {.virtual_clock = true}) == "cancelled at 0.000, job running, then finished");
 }
 
+// CPython: cpython/cancel_keeps_running.py
 TEST_CASE("a function that takes a stop_token ends early when its await is cancelled",
           "[l16][ex2]") {
   auto main = []() -> aio::Coro<std::string> {
@@ -171,6 +175,7 @@ TEST_CASE("a function that takes a stop_token ends early when its await is cance
   CHECK(aio::run(main(), {.virtual_clock = true}) == "stopped early");
 }
 
+// CPython: cpython/cancel_before_start.py
 TEST_CASE("a job whose future is cancelled before it starts never runs", "[l16][ex2]") {
   aio::ThreadPoolExecutor pool(1);
   auto main = [](aio::ThreadPoolExecutor* pool) -> aio::Coro<int> {
