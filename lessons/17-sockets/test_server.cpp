@@ -158,6 +158,32 @@ TEST_CASE("a handler that throws is reported, its client closed, the server goes
         "0.0 second client got 'ok: fine'");
 }
 
+static std::vector<aio::StreamWriter>* kept_writers = nullptr;
+
+static aio::Coro<void> keeps_writer_then_throws(aio::StreamReader reader, aio::StreamWriter writer) {
+  kept_writers->push_back(writer);  // as a chat room keeps every client's writer
+  co_await reader.readline();
+  throw aio::ValueError("boom");
+}
+
+TEST_CASE("a throwing handler's client is closed even if its writer is kept", "[l17][ex5]") {
+  Log log;
+  std::vector<aio::StreamWriter> writers;
+  kept_writers = &writers;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::get_running_loop().set_exception_handler([log](const std::string& message) { log->push_back(at(message)); });
+    aio::Server server = co_await aio::start_server(keeps_writer_then_throws, "127.0.0.1", 0);
+    std::string answer = co_await aio::wait_for(ask(server.port(), "hi\n"), 5s);
+    log->push_back(at("client got '" + answer + "'"));
+    server.close();
+    co_await server.wait_closed();
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  kept_writers = nullptr;
+  CHECK(join(log) == "0.0 Unhandled exception in client_connected_cb: boom | 0.0 client got ''");
+}
+
+// CPython: cpython/server_wait_closed.py (wait_closed waits for the handlers from 3.12.1 on)
 TEST_CASE("close stops listening; wait_closed waits for the handlers still running", "[l17][ex5]") {
   Log log;
   handler_log = &log;
@@ -179,6 +205,23 @@ TEST_CASE("close stops listening; wait_closed waits for the handlers still runni
         "1.0 closed, serving: False | 1.0 a new client is refused: True | 3.0 handler done | 3.0 wait_closed returned");
 }
 
+// CPython: cpython/serve_forever_close.py
+TEST_CASE("serve_forever ends with CancelledError when the server is closed", "[l17][ex5]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Server server = co_await aio::start_server(echo_lines, "127.0.0.1", 0);
+    auto serving = aio::create_task(server.serve_forever());
+    co_await aio::sleep(1s);
+    server.close();
+    const bool cancelled = co_await aio_test::raises<aio::CancelledError>(serving);
+    log->push_back(at("closed by another task: CancelledError " + std::string(aio_test::py(cancelled)) +
+                      ", task cancelled: " + aio_test::py(serving.cancelled())));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "1.0 closed by another task: CancelledError True, task cancelled: True");
+}
+
+// CPython: cpython/serve_forever_close.py
 TEST_CASE("serve_forever, cancelled, closes the server before it ends", "[l17][ex5]") {
   Log log;
   auto main = [](Log* log) -> aio::Coro<void> {
