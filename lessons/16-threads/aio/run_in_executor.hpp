@@ -144,6 +144,27 @@ void run_in_worker(std::unique_ptr<Job> job) {
 
 }  // namespace detail
 
+namespace detail {
+
+/// A submitted job: the future of its result, and what stops it.
+template <class R>
+struct Submitted {
+  Future<R> future;
+  std::stop_source stop;
+};
+
+/// Step 1 of the round trip, on the loop's thread: the job goes to `executor`.
+template <class F, class... Args>
+auto submit(EventLoop& loop, ThreadPoolExecutor& executor, F f, Args... args) -> Submitted<ThreadResult<F, Args...>> {
+  using Job = ExecutorJob<ThreadResult<F, Args...>, F, Args...>;
+  auto job = std::make_unique<Job>(inbox_of(loop), std::move(f), std::move(args)...);
+  Submitted<ThreadResult<F, Args...>> submitted{job->future, job->stop};
+  executor.submit([job = std::move(job)]() mutable { run_in_worker(std::move(job)); });
+  return submitted;
+}
+
+}  // namespace detail
+
 // book:run-in-executor
 /// Runs `f(args...)` in one of `executor`'s threads and returns a future of its result on
 /// `loop` (loop.run_in_executor(executor, f, *args)); the job is submitted at once. Call it on
@@ -152,14 +173,12 @@ template <class F, class... Args>
 auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& executor, F f, Args... args)
     -> Future<detail::ThreadResult<F, Args...>> {
   using R = detail::ThreadResult<F, Args...>;
-  using Job = detail::ExecutorJob<R, F, Args...>;
-  auto job = std::make_unique<Job>(inbox_of(loop), std::move(f), std::move(args)...);
-  Future<R> future = job->future;
-  // A cancelled future stops the job: before it starts, or through its stop_token.
-  future.add_done_callback([stop = job->stop](Future<R>& done) mutable {
+  auto [future, stop] = detail::submit(loop, executor, std::move(f), std::move(args)...);
+  // Whoever cancels this future (its awaiting task, or anyone holding it) stops the job: before
+  // it starts, or through its stop_token.
+  future.add_done_callback([stop = stop](Future<R>& done) mutable {
     if (done.cancelled()) stop.request_stop();
   });
-  executor.submit([job = std::move(job)]() mutable { detail::run_in_worker(std::move(job)); });
   return future;
 }
 // end book:run-in-executor
@@ -180,8 +199,15 @@ inline ThreadPoolExecutor& default_executor(EventLoop& loop) {
 template <class F, class... Args>
 Coro<detail::ThreadResult<F, Args...>> to_thread(F f, Args... args) {
   EventLoop& loop = get_running_loop();
-  auto future = run_in_executor(loop, default_executor(loop), std::move(f), std::move(args)...);
-  co_return co_await future;
+  auto submitted = detail::submit(loop, default_executor(loop), std::move(f), std::move(args)...);
+  try {
+    co_return co_await submitted.future;
+  } catch (const CancelledError&) {
+    // Only this coroutine holds the future, so only its cancellation can cancel it: stop the
+    // job here, without the done callback that run_in_executor needs (one allocation less).
+    submitted.stop.request_stop();
+    throw;
+  }
 }
 // end book:to-thread
 
