@@ -183,6 +183,28 @@ TEST_CASE("a throwing handler's client is closed even if its writer is kept", "[
   CHECK(join(log) == "0.0 Unhandled exception in client_connected_cb: boom | 0.0 client got ''");
 }
 
+static aio::Coro<void> waits_forever(aio::StreamReader reader, aio::StreamWriter) {
+  co_await reader.read();  // the client never sends anything, nor closes
+}
+
+static aio::Coro<void> stays_connected(std::uint16_t port) {
+  auto [reader, writer] = co_await aio::open_connection("127.0.0.1", port);
+  co_await aio::sleep(100s);
+}
+
+TEST_CASE("a handler cancelled at the loop's end is not reported as a failure", "[l17][ex5]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::get_running_loop().set_exception_handler([log](const std::string& message) { log->push_back(message); });
+    aio::Server server = co_await aio::start_server(waits_forever, "127.0.0.1", 0);
+    aio::create_task(stays_connected(server.port()));
+    co_await aio::sleep(1s);
+    CHECK(server.clients() == 1);
+  };  // aio::run cancels the handler's task, which ends cancelled: nothing to report
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "");
+}
+
 // CPython: cpython/server_wait_closed.py (wait_closed waits for the handlers from 3.12.1 on)
 TEST_CASE("close stops listening; wait_closed waits for the handlers still running", "[l17][ex5]") {
   Log log;
