@@ -27,7 +27,7 @@
 // The virtual clock: the loop lets time jump to the next timer only when has_pending() is false.
 // A socket wait "can still be satisfied" for as long as I/O may be on its way: on loopback, data
 // written by one task reaches its peer within microseconds. So after any I/O (an event, a send, a
-// connect, a close) the Poller counts as busy, and its wait() gives the kernel up to settle_time
+// connect, a close, a new watch) the Poller counts as busy, and its wait() gives the kernel up to settle_time
 // of real time to bring the next event; a wait that brings nothing in that time means every
 // socket is idle, and time may jump until the next I/O. On the real clock a watched socket always
 // counts as pending: a peer in another process may write at any moment.
@@ -244,6 +244,8 @@ private:
     if (e.*slot == nullptr) ++watching_;
     e.*slot = &watch;
     sync_kernel(fd, e);
+    // A new interest has not been asked about yet: its bytes may be there already.
+    note_activity();
   }
 
   bool unwatch(int fd, Watch* Entry::*slot) noexcept {

@@ -202,19 +202,28 @@ private:
 // end book:server
 
 // book:start-server
+/// Serves on a socket made by the caller, bound and perhaps with options of its own, such as
+/// small buffers (asyncio's start_server(handler, sock=listener)). Listening twice is harmless.
+inline Coro<Server> start_server(ClientConnected handler, Socket listener, StreamLimits limits = {}) {
+  auto state = std::make_shared<detail::ServerState>();
+  state->listener = std::move(listener);
+  state->listener.listen();
+  state->handler = std::move(handler);
+  state->limits = limits;
+  Server server(state);
+  server.set_address(state->listener.local_address());
+  create_task(detail::accept_clients(state));  // ends when close() closes the listener
+  co_return server;
+}
+
 /// Listens on host:port (numeric IPv4; port 0 picks a free one) and serves every client with
 /// `handler` in a task of its own (asyncio.start_server). `backlog`: how many connections the
 /// kernel keeps waiting for accept (asyncio's default, 100); beyond it, a client's connection
 /// request is dropped and its kernel asks again a second later, in real time.
 inline Coro<Server> start_server(ClientConnected handler, std::string host, std::uint16_t port,
                                  StreamLimits limits = {}, int backlog = 100) {
-  auto state = std::make_shared<detail::ServerState>();
-  state->listener = listen_on(Address{host, port}, backlog);
-  state->handler = std::move(handler);
-  state->limits = limits;
-  Server server(state);
-  server.set_address(state->listener.local_address());
-  create_task(detail::accept_clients(state));  // ends when close() closes the listener
+  Socket listener = listen_on(Address{host, port}, backlog);
+  Server server = co_await start_server(std::move(handler), std::move(listener), limits);
   co_return server;
 }
 // end book:start-server
