@@ -130,6 +130,7 @@ private:
 
 }  // namespace detail
 
+// book:inbox-api
 class Inbox : public std::enable_shared_from_this<Inbox> {
 public:
   /// A new, open inbox for `loop`. Its callbacks run once the loop's IoWaiter drains it.
@@ -177,6 +178,7 @@ public:
   // ---- the loop's thread -------------------------------------------------------------------
   /// Moves every posted callback to the loop's ready queue, in posting order.
   void drain();
+// end book:inbox-api
 
   bool closed() const {
     std::lock_guard lock(mutex_);
@@ -383,6 +385,7 @@ inline std::shared_ptr<Inbox> inbox_to_take_over(EventLoop& loop) {
 
 /// Keeps a loop's virtual clock from jumping while work outside the loop is under way: begins
 /// on construction, ends on destruction (on any thread). Move-only.
+// book:outside-work
 class OutsideWork {
 public:
   explicit OutsideWork(Inbox& inbox) : inbox_(inbox.shared_from_this()) { inbox_->begin_outside_work(); }
@@ -396,6 +399,7 @@ public:
 private:
   std::shared_ptr<Inbox> inbox_;
 };
+// end book:outside-work
 
 namespace detail {
 

@@ -54,6 +54,7 @@ using ThreadResult = typename std::conditional_t<std::is_invocable_v<F&, std::st
                                                  std::invoke_result<F&, std::stop_token, Args&...>,
                                                  std::invoke_result<F&, Args&...>>::type;
 
+// book:executor-job
 /// One call handed to a worker thread, and its outcome on the way back.
 template <class R, class F, class... Args>
 struct ExecutorJob {
@@ -86,6 +87,7 @@ struct ExecutorJob {
   std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> value;  // worker, then loop
   std::exception_ptr error;                                             // worker, then loop
 };
+// end book:executor-job
 
 // book:run-job
 /// Step 2 of the round trip, on a worker thread: calls the function, unless the job was
