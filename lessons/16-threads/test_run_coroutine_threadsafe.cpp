@@ -140,6 +140,14 @@ TEST_CASE("a LoopThread stops cleanly and cancels the tasks still pending", "[l1
   }
 }
 
+// CPython: cpython/closed_loop.py
+TEST_CASE("posting to a stopped LoopThread raises EventLoopClosed", "[l16][loop_thread]") {
+  aio::LoopThread background;
+  background.stop();
+  CHECK_THROWS_AS(aio::call_soon_threadsafe(background.loop(), [] {}), aio::EventLoopClosed);
+  CHECK_THROWS_WITH(aio::run_coroutine_threadsafe(answer_after(1ms), background.loop()), "Event loop is closed");
+}
+
 TEST_CASE("result() on the loop's own thread is refused instead of blocking forever",
           "[l16][loop_thread]") {
   aio::LoopThread background;

@@ -138,7 +138,7 @@ public:
 
   Inbox(const Inbox&) = delete;
   Inbox& operator=(const Inbox&) = delete;
-  ~Inbox() { ::close(fd_); }
+  ~Inbox();
 
   EventLoop& loop() const noexcept { return *loop_; }
   /// The bell: readable while posts wait in the inbox. The loop's IoWaiter waits on it.
@@ -287,7 +287,6 @@ public:
   }
   void add(const EventLoop& loop, const std::shared_ptr<Inbox>& inbox) {
     std::lock_guard lock(mutex_);
-    std::erase_if(inboxes_, [](const auto& entry) { return entry.second.expired(); });
     inboxes_[&loop] = inbox;
   }
   /// The loop's inbox; empty if the loop never had one. A closed inbox is still found (and
@@ -301,6 +300,15 @@ public:
     std::lock_guard lock(mutex_);
     return inboxes_.count(&loop) != 0;
   }
+  /// Forgets `inbox`, which is going: a closed inbox is found (and refuses posts) for as long
+  /// as it exists, and no longer, so that a new loop at the same address starts afresh.
+  void remove(const EventLoop& loop, const Inbox& inbox) {
+    std::lock_guard lock(mutex_);
+    const auto it = inboxes_.find(&loop);
+    if (it == inboxes_.end()) return;
+    const std::shared_ptr<Inbox> current = it->second.lock();
+    if (current == nullptr || current.get() == &inbox) inboxes_.erase(it);
+  }
 
 private:
   std::mutex mutex_;
@@ -313,6 +321,11 @@ inline std::shared_ptr<Inbox> Inbox::create(EventLoop& loop) {
   std::shared_ptr<Inbox> inbox(new Inbox(loop));
   detail::InboxRegistry::instance().add(loop, inbox);
   return inbox;
+}
+
+inline Inbox::~Inbox() {
+  detail::InboxRegistry::instance().remove(*loop_, *this);
+  ::close(fd_);
 }
 
 inline void Inbox::close() {
