@@ -74,7 +74,7 @@ struct ExecutorJob {
 
   /// Calls the function on the worker's thread and keeps its value.
   void call_function() {
-    auto invoke = [this](F& f, Args&... args) -> R {
+    auto invoke = [&](F& f, Args&... args) -> R {
       if constexpr (std::is_invocable_v<F&, std::stop_token, Args&...>) {
         return std::invoke(f, stop.get_token(), args...);
       } else {
