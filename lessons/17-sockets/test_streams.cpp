@@ -262,25 +262,27 @@ TEST_CASE("a fast writer waits in drain until a slow reader brings it to the low
 
 TEST_CASE("drain resumes at the low-water mark, not at the first byte that leaves", "[l17][ex4]") {
   auto main = []() -> aio::Coro<void> {
+    // Marks far above what the kernel moves in one go, so that the flushes come in small steps
+    // compared with the gap between the marks.
     aio::StreamLimits limits;
-    limits.high_water = 64 * 1024;
-    limits.low_water = 16 * 1024;
+    limits.high_water = 1024 * 1024;
+    limits.low_water = 256 * 1024;
     Link link = co_await connect_streams(limits, true);
     // Fill the kernel's buffers first, so that what follows stays in the writer's buffer.
-    for (int i = 0; i < 200 && link.writer.buffer_size() == 0; ++i) link.writer.write(std::string(8192, 'k'));
-    link.writer.write(std::string(100 * 1024, 'x'));
+    for (int i = 0; i < 200 && link.writer.buffer_size() == 0; ++i) link.writer.write(std::string(64 * 1024, 'k'));
+    link.writer.write(std::string(1536 * 1024, 'x'));
     std::size_t buffered_when_drained = 0;
     auto draining = aio::create_task([](aio::StreamWriter w, std::size_t* seen) -> aio::Coro<void> {
       co_await w.drain();
       *seen = w.buffer_size();
     }(link.writer, &buffered_when_drained));
-    // Read slowly, in small bites: the buffer shrinks a little at a time.
+    // Read slowly, in bites: the buffer shrinks a little at a time.
     while (!draining.done()) {
       co_await aio::sleep(100ms);
-      co_await aio::sock_recv(link.peer, 16 * 1024);
+      co_await aio::sock_recv(link.peer, 64 * 1024);
     }
     co_await draining;
-    CHECK(buffered_when_drained <= 16 * 1024);
+    CHECK(buffered_when_drained <= 256 * 1024);
   };
   aio::run(main(), {.virtual_clock = true});
 }
