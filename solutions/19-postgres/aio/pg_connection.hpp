@@ -156,13 +156,13 @@ private:
   explicit Connection(PGconn* conn) noexcept : conn_(conn) {}
   int fd() const noexcept { return PQsocket(conn_); }
 
-  Coro<void> finish_connecting();                      // ex2
+  Coro<void> finish_connecting();                      // ex1
   Coro<Result> query(std::string sql, Params params);
   void send(const std::string& sql, const Params& params);
   Coro<void> flush();
-  Coro<void> until_result_ready();                     // ex1
-  Coro<Result> read_results();                         // ex1
-  Coro<Result> results_or_cancel();                    // ex3
+  Coro<void> until_result_ready();                     // ex2
+  Coro<Result> read_results();                         // ex2
+  Coro<Result> results_or_cancel();
   Coro<void> cancel_on_server();                       // ex3
   ConnectionError lost(const std::string& what);
 
@@ -228,7 +228,7 @@ inline ConnectionError Connection::lost(const std::string& what) {
   return ConnectionError(what + (message.empty() ? "" : ": " + message));
 }
 
-// ---- ex2: connecting -------------------------------------------------------------------------
+// ---- ex1: connecting -------------------------------------------------------------------------
 // book:connect
 inline Coro<std::unique_ptr<Connection>> connect(std::string conninfo) {
   PGconn* raw = PQconnectStart(conninfo.c_str());
@@ -243,7 +243,7 @@ inline Coro<std::unique_ptr<Connection>> connect(std::string conninfo) {
 }
 // end book:connect
 
-// book:ex2
+// book:ex1
 /// Drives PQconnectPoll until the connection is made: libpq says after each call whether it
 /// waits to read or to write, and the socket may change between calls (another address tried).
 inline Coro<void> Connection::finish_connecting() {
@@ -260,7 +260,7 @@ inline Coro<void> Connection::finish_connecting() {
     status = PQconnectPoll(conn_);
   }
 }
-// end book:ex2
+// end book:ex1
 
 // ---- sending -----------------------------------------------------------------------------------
 // book:send
@@ -296,8 +296,8 @@ inline Coro<void> Connection::flush() {
 }
 // end book:send
 
-// ---- ex1: reading the results ----------------------------------------------------------------
-// book:ex1
+// ---- ex2: reading the results ----------------------------------------------------------------
+// book:ex2
 /// Returns once PQgetResult can hand over the next result (or its final null) without blocking.
 inline Coro<void> Connection::until_result_ready() {
   for (;;) {
@@ -328,10 +328,10 @@ inline Coro<Result> Connection::read_results() {
   if (failure) throw *failure;
   co_return last;
 }
-// end book:ex1
+// end book:ex2
 
 // ---- ex3: cancelling ------------------------------------------------------------------------
-// book:ex3
+// book:results-or-cancel
 /// read_results(), except that a cancellation of the awaiting task stops the query on the
 /// server first, so that the connection is idle again when CancelledError goes on.
 inline Coro<Result> Connection::results_or_cancel() {
@@ -344,12 +344,14 @@ inline Coro<Result> Connection::results_or_cancel() {
   co_await cancel_on_server();
   std::rethrow_exception(cancelled);
 }
+// end book:results-or-cancel
 
+// book:ex3
 /// Asks the server to cancel the query in flight and reads what is left of it. PQcancel opens a
 /// second connection and waits for the server's answer, so it runs in a worker thread; by the
 /// time it returns the server has seen it, and it cannot hit a later query. If anything goes
 /// wrong here (a second cancellation, the server gone), the query stays in flight and the
-/// Operation closes the connection.
+/// Operation closes the connection. Each request sent counts in cancels_sent().
 inline Coro<void> Connection::cancel_on_server() {
   std::shared_ptr<PGcancel> handle(PQgetCancel(conn_), &PQfreeCancel);
   try {
