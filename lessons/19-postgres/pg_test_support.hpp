@@ -12,28 +12,12 @@
 #include <aio/pg.hpp>
 #include <aio/task.hpp>
 
-#include <libpq-fe.h>
+#include "pg_server_check.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <utility>
 
 namespace aio_test {
-
-inline bool server_reachable() {
-  if (PQping("") == PQPING_OK) return true;
-  const char* host = std::getenv("PGHOST");
-  const char* port = std::getenv("PGPORT");
-  std::printf("skipped: no PostgreSQL server answers at PGHOST=%s PGPORT=%s.\n"
-              "Start a private one for the lesson with:   eval \"$(tools/pg-up)\"\n"
-              "and stop it afterwards with:               tools/pg-down\n",
-              host ? host : "(unset)", port ? port : "(unset)");
-  std::fflush(stdout);
-  std::_Exit(77);
-}
-/// Checked once, before main(), in every program that includes this header.
-inline const bool server_checked = server_reachable();
 
 /// True if awaiting `coro` throws an E (and false if it returns).
 template <class E, class T>

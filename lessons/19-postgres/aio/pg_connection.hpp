@@ -288,8 +288,11 @@ inline Coro<void> Connection::flush() {
 // ---- ex2: reading the results ----------------------------------------------------------------
 // book:ex2
 /// Returns once PQgetResult can hand over the next result (or its final null) without blocking.
+/// It reads from the socket only when libpq lacks bytes: reading ahead would pile the whole
+/// result up in libpq's buffer (which it compacts, by copying, at every read), and take away the
+/// server's reason to wait for a slow reader.
 inline Coro<void> Connection::until_result_ready() {
-  AIO_TODO("l19.ex2", "consume what the socket holds; while libpq is still busy, wait until it is readable (see 'Step 2: reading the results')");
+  AIO_TODO("l19.ex2", "while libpq lacks bytes for a whole result: wait until the socket is readable, then consume; never read ahead (see 'Step 2: reading the results')");
 }
 
 /// Reads every result of the query in flight, up to libpq's null: then, and only then, the

@@ -299,11 +299,13 @@ inline Coro<void> Connection::flush() {
 // ---- ex2: reading the results ----------------------------------------------------------------
 // book:ex2
 /// Returns once PQgetResult can hand over the next result (or its final null) without blocking.
+/// It reads from the socket only when libpq lacks bytes: reading ahead would pile the whole
+/// result up in libpq's buffer (which it compacts, by copying, at every read), and take away the
+/// server's reason to wait for a slow reader.
 inline Coro<void> Connection::until_result_ready() {
-  for (;;) {
-    if (PQconsumeInput(conn_) == 0) throw lost("the connection was lost");
-    if (PQisBusy(conn_) == 0) co_return;
+  while (PQisBusy(conn_) == 1) {
     co_await wait_readable(fd());
+    if (PQconsumeInput(conn_) == 0) throw lost("the connection was lost");
   }
 }
 
