@@ -100,7 +100,7 @@ TEST_CASE("a thread blocked in result() wakes when another thread cancels", "[l1
   std::atomic<bool> woke{false};
   std::jthread waiter([future, &woke] {
     try {
-      future.result(10s);
+      future.result(3s);
     } catch (const aio::CancelledError&) {
       woke = true;
     } catch (...) {
@@ -138,6 +138,14 @@ TEST_CASE("a LoopThread stops cleanly and cancels the tasks still pending", "[l1
     CHECK(task_cancelled);
     CHECK(future.cancelled());
   }
+}
+
+// CPython: cpython/closed_loop.py
+TEST_CASE("posting to a stopped LoopThread raises EventLoopClosed", "[l16][loop_thread]") {
+  aio::LoopThread background;
+  background.stop();
+  CHECK_THROWS_AS(aio::call_soon_threadsafe(background.loop(), [] {}), aio::EventLoopClosed);
+  CHECK_THROWS_WITH(aio::run_coroutine_threadsafe(answer_after(1ms), background.loop()), "Event loop is closed");
 }
 
 TEST_CASE("result() on the loop's own thread is refused instead of blocking forever",

@@ -4,6 +4,7 @@ import asyncio
 lines_echoed = 0
 
 
+# book:echo
 async def echo(reader, writer):
     global lines_echoed
     while True:
@@ -29,6 +30,7 @@ async def client(id, port):
     writer.close()
     await writer.wait_closed()
     return heard
+# end book:echo
 
 
 async def main():

@@ -16,6 +16,7 @@ async def serve_pages(reader, writer, delay):
     writer.close()
 
 
+# book:fetch
 async def fetch(url):
     server, port, page = url
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -40,6 +41,7 @@ async def fetch_one(url, limit):
     else:
         outcome = await attempt()
     return f"  {url[0]}/{url[2]}: {outcome}, from {started:.1f} to {loop.time():.1f} s"
+# end book:fetch
 
 
 async def main():

@@ -361,7 +361,7 @@ TEST_CASE("1,000 connections open, echo and close with no fd leaked", "[l17][rel
     aio::Server server = co_await aio::start_server(echo_lines, "127.0.0.1", 0, {}, 1024);
     std::vector<aio::Task<std::string>> clients;
     for (int i = 0; i < 1000; ++i) clients.push_back(aio::create_task(ask(server.port(), std::to_string(i) + "\n")));
-    std::vector<std::string> answers = co_await aio::wait_for(all_answers(clients), 60s);
+    std::vector<std::string> answers = co_await aio::wait_for(all_answers(clients), 30s);
     std::size_t right = 0;
     for (int i = 0; i < 1000; ++i) right += answers[std::size_t(i)] == std::to_string(i) + "\n" ? 1 : 0;
     CHECK(right == 1000);
@@ -369,6 +369,9 @@ TEST_CASE("1,000 connections open, echo and close with no fd leaked", "[l17][rel
     server.close();
     co_await server.wait_closed();
   };
-  aio::run(main(), {.virtual_clock = true});
+  // The real clock: this test is about file descriptors, not time, and a thousand connection
+  // requests at once may meet a full queue in the kernel, which repeats them after a second of
+  // real time that the virtual clock would not wait for.
+  aio::run(main(), {.virtual_clock = false});
   CHECK(open_fds() == before);
 }

@@ -95,6 +95,7 @@ TEST_CASE("readuntil at the end of the stream gives every byte left in the error
     } catch (const aio::IncompleteReadError& error) {
       CHECK(error.partial() == "no separator here");
       CHECK_FALSE(error.expected().has_value());
+      CHECK(std::string(error.what()) == "17 bytes read on a total of undefined expected bytes");
     }
     CHECK(link.reader.at_eof());
   };

@@ -56,6 +56,7 @@ struct ConcurrentState {
 
 }  // namespace detail
 
+// book:concurrent-api
 template <class T = void>
 class ConcurrentFuture {
 public:
@@ -90,6 +91,7 @@ public:
   /// loop to cancel the work behind it. Returns true if the future is cancelled (now or before),
   /// false if it has finished with a value or an exception: then it changes nothing.
   bool cancel();
+// end book:concurrent-api
 
   // ---- the side that computes it (the loop's thread) ---------------------------------------
   /// Ends it with a value; ignored if it was cancelled first.

@@ -8,48 +8,49 @@ import threading
 import time
 
 
-def job(started, finished, stop=None):
+def job(started, ended, stop=None):
     started.set()
     for _ in range(30):  # 0.3 s, unless told to stop
         if stop is not None and stop.is_set():
             print("job: told to stop, ends early")
+            ended.set()
             return
         time.sleep(0.01)
-    finished.set()
     print("job: ran to its end")
+    ended.set()
 
 
 async def main():
-    started, finished = threading.Event(), threading.Event()
-    task = asyncio.create_task(asyncio.to_thread(job, started, finished))
+    started, ended = threading.Event(), threading.Event()
+    task = asyncio.create_task(asyncio.to_thread(job, started, ended))
     while not started.is_set():
         await asyncio.sleep(0)
     task.cancel()
     try:
         await task
     except asyncio.CancelledError:
-        print(f"await cancelled; the job has finished: {finished.is_set()}")
-    await asyncio.to_thread(finished.wait)
-    print(f"later, the job has finished: {finished.is_set()}")
+        print(f"await cancelled; the job has ended: {ended.is_set()}")
+    await asyncio.to_thread(ended.wait)
+    print(f"later, the job has ended: {ended.is_set()}")
 
-    started, finished, stop = threading.Event(), threading.Event(), threading.Event()
-    task = asyncio.create_task(asyncio.to_thread(job, started, finished, stop))
+    started, ended, stop = threading.Event(), threading.Event(), threading.Event()
+    task = asyncio.create_task(asyncio.to_thread(job, started, ended, stop))
     while not started.is_set():
         await asyncio.sleep(0)
     task.cancel()
-    stop.set()  # what a cancellation should also do, by hand
     try:
         await task
     except asyncio.CancelledError:
-        print("await cancelled, stop set")
-    await asyncio.sleep(0.5)
+        print("await cancelled; now set stop")
+    stop.set()  # what a cancellation should also do, by hand
+    await asyncio.to_thread(ended.wait)
 
 
 asyncio.run(main())
 
 # expect 3.11:
-# await cancelled; the job has finished: False
+# await cancelled; the job has ended: False
 # job: ran to its end
-# later, the job has finished: True
-# await cancelled, stop set
+# later, the job has ended: True
+# await cancelled; now set stop
 # job: told to stop, ends early

@@ -1,5 +1,7 @@
 # A client_connected_cb that raises: the loop's exception handler is told ("Unhandled exception
-# in client_connected_cb"), the client's connection is closed, and the server goes on.
+# in client_connected_cb"), the client's connection is closed, and the server goes on. Before
+# 3.11.7 (gh-110894) nobody was told and the connection stayed open: the client waited until
+# its own timeout.
 import asyncio
 
 
@@ -24,11 +26,17 @@ async def ask(port, line):
 
 async def main():
     loop = asyncio.get_running_loop()
-    loop.set_exception_handler(lambda loop, context: print(
-        loop.time(), context["message"] + ":", context["exception"]))
+    def report(loop, context):
+        if "client_connected_cb" in context["message"]:
+            print(loop.time(), context["message"] + ":", context["exception"])
+    loop.set_exception_handler(report)
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    print(loop.time(), "first client got", await ask(port, b"boom\n"))
+    try:
+        answer = await asyncio.wait_for(ask(port, b"boom\n"), 1.0)
+        print(loop.time(), "first client got", answer)
+    except TimeoutError:
+        print(loop.time(), "first client: TimeoutError")
     print(loop.time(), "second client got", await ask(port, b"fine\n"))
     server.close()
     await server.wait_closed()
@@ -37,6 +45,9 @@ async def main():
 asyncio.run(main())
 
 # expect 3.11:
+# 1.0 first client: TimeoutError
+# 1.0 second client got b'ok: fine\n'
+# expect 3.11.7:
 # 0.0 Unhandled exception in client_connected_cb: boom
 # 0.0 first client got b''
 # 0.0 second client got b'ok: fine\n'

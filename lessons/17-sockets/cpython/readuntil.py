@@ -20,7 +20,7 @@ async def main():
     try:
         await reader.readuntil(b"\n")
     except asyncio.IncompleteReadError as error:
-        print("IncompleteReadError:", error.partial, error.expected, reader.at_eof())
+        print("IncompleteReadError:", error, error.partial, error.expected, reader.at_eof())
 
     reader = asyncio.StreamReader(limit=10)
     reader.feed_data(b"0123456789ABCDEF")
@@ -52,7 +52,7 @@ asyncio.run(main())
 # expect 3.11:
 # 2.0 b'one\r\n'
 # 2.0 b'two\r\n' 3 bytes left
-# IncompleteReadError: b'no separator here' None True
+# IncompleteReadError: 17 bytes read on a total of undefined expected bytes b'no separator here' None True
 # LimitOverrunError: Separator is not found, and chunk exceed the limit 16 16 bytes kept
 # LimitOverrunError: Separator is found, but chunk is longer than limit 12 19 bytes kept
 # exactly the limit before the separator: b'0123456789\n'

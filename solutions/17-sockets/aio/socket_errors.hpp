@@ -80,10 +80,11 @@ public:
 /// partial() holds the bytes that did come, so no byte is lost.
 class IncompleteReadError : public std::runtime_error {
 public:
-  /// `expected` is empty for readuntil, which expected no particular count (Python's None).
+  /// `expected` is empty for readuntil, which expected no particular count (Python's None,
+  /// which asyncio's message calls "undefined").
   IncompleteReadError(std::string partial, std::optional<std::size_t> expected)
       : std::runtime_error(std::to_string(partial.size()) + " bytes read on a total of " +
-                           (expected ? std::to_string(*expected) : std::string("None")) +
+                           (expected ? std::to_string(*expected) : std::string("undefined")) +
                            " expected bytes"),
         partial_(std::move(partial)),
         expected_(expected) {}
