@@ -358,10 +358,13 @@ inline Coro<void> Connection::cancel_on_server() {
   std::shared_ptr<PGcancel> handle(PQgetCancel(conn_), &PQfreeCancel);
   try {
     ++cancels_sent_;
-    co_await to_thread([handle] {
+    // A named local, not a lambda inside the co_await's expression: GCC 12 destroys captures
+    // of such a temporary twice.
+    auto request = [handle] {
       char error[256];
       return PQcancel(handle.get(), error, sizeof error) == 1;
-    });
+    };
+    co_await to_thread(request);
     co_await read_results();  // 57014 query_canceled, or the result if it finished meanwhile
   } catch (...) {
     // Expected: query_canceled. Anything else left the query in flight (see above).
