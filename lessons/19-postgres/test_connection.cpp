@@ -66,6 +66,20 @@ TEST_CASE("connect over TCP to 127.0.0.1 goes through the poller", "[l19][ex1]")
   aio::run(main(), {.virtual_clock = true});
 }
 
+TEST_CASE("connecting polls libpq when the socket is ready, not in a spin", "[l19][ex1]") {
+  auto main = []() -> aio::Coro<void> {
+    const char* port = std::getenv("PGPORT");
+    auto tcp = co_await aio::pg::connect(std::string("host=127.0.0.1 port=") + (port ? port : "5432"));
+    auto local = co_await aio::pg::connect();
+    // A handshake is a few round trips; waiting for the wrong direction (a socket is nearly
+    // always writable) calls PQconnectPoll at every turn of the loop until the server answers.
+    CHECK(tcp->connect_polls() >= 2);
+    CHECK(tcp->connect_polls() <= 12);
+    CHECK(local->connect_polls() <= 12);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
 TEST_CASE("other tasks run while a connection is being made", "[l19][ex1]") {
   auto main = []() -> aio::Coro<void> {
     int ticks = 0;

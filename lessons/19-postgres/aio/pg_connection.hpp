@@ -147,6 +147,8 @@ public:
   int backend_pid() const noexcept { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }
   /// How many cancel requests this connection sent to the server (tests and demos read it).
   std::size_t cancels_sent() const noexcept { return cancels_sent_; }
+  /// How many times connecting called PQconnectPoll: a handful, once per wake-up of the socket.
+  std::size_t connect_polls() const noexcept { return connect_polls_; }
   PGconn* native() const noexcept { return conn_; }
 
 private:
@@ -157,6 +159,11 @@ private:
   int fd() const noexcept { return PQsocket(conn_); }
 
   Coro<void> finish_connecting();                      // ex1
+  /// One step of the handshake: PQconnectPoll, counted in connect_polls().
+  PostgresPollingStatusType poll_connection() noexcept {
+    ++connect_polls_;
+    return PQconnectPoll(conn_);
+  }
   Coro<Result> query(std::string sql, Params params);
   void send(const std::string& sql, const Params& params);
   Coro<void> flush();
@@ -170,6 +177,7 @@ private:
   State state_ = State::idle;
   bool in_flight_ = false;  // a query was sent and its results are not yet read up to the null
   std::size_t cancels_sent_ = 0;
+  std::size_t connect_polls_ = 0;
 };
 // end book:connection
 
