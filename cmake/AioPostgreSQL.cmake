@@ -28,6 +28,23 @@ else()
   endif()
 endif()
 
+# The asyncio side of lesson 19 (its mirrors, and the comparison in its benchmark) needs asyncpg,
+# which Debian installs for its own python3 (python3-asyncpg): use the first Python 3.11+ that
+# has it, the one the build found or Debian's.
+set(AIO_ASYNCPG_PYTHON "")
+foreach(candidate IN ITEMS "${Python3_EXECUTABLE}" /usr/bin/python3)
+  if(candidate AND NOT AIO_ASYNCPG_PYTHON AND EXISTS "${candidate}")
+    execute_process(COMMAND ${candidate} -c "import sys, asyncpg; sys.exit(sys.version_info < (3, 11))"
+                    RESULT_VARIABLE has_asyncpg OUTPUT_QUIET ERROR_QUIET)
+    if(has_asyncpg EQUAL 0)
+      set(AIO_ASYNCPG_PYTHON "${candidate}")
+    endif()
+  endif()
+endforeach()
+if(AIO_POSTGRESQL_FOUND AND NOT AIO_ASYNCPG_PYTHON)
+  message(STATUS "aio: no Python 3.11+ with asyncpg (Debian: python3-asyncpg); lesson 19's mirrors are skipped")
+endif()
+
 # Lesson 19's targets and tests are made by aio_lesson() like every lesson's; once the whole
 # project has been read, this links them to libpq and lets their tests report "skipped" (exit
 # code 77) when no server runs. Without libpq they leave the default build and their tests are
@@ -47,7 +64,9 @@ function(_aio_postgresql_lesson)
       if(target MATCHES "^bench_")
         # The benchmark runs lessons/19-postgres/measure_asyncpg.py with this Python.
         set(python python3)
-        if(Python3_EXECUTABLE)
+        if(AIO_ASYNCPG_PYTHON)
+          set(python ${AIO_ASYNCPG_PYTHON})
+        elseif(Python3_EXECUTABLE)
           set(python ${Python3_EXECUTABLE})
         endif()
         target_compile_definitions(${target} PRIVATE AIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}" AIO_PYTHON="${python}")
@@ -59,6 +78,9 @@ function(_aio_postgresql_lesson)
   foreach(test IN LISTS tests)
     if(AIO_POSTGRESQL_FOUND)
       set_tests_properties(${test} PROPERTIES SKIP_RETURN_CODE 77)
+      if(test MATCHES "^l19\\.mirror" AND AIO_ASYNCPG_PYTHON)
+        set_tests_properties(${test} PROPERTIES ENVIRONMENT "AIO_MIRROR_PYTHON=${AIO_ASYNCPG_PYTHON}")
+      endif()
       # This one stops and restarts the server: nothing else may use it meanwhile.
       if(test STREQUAL "l19.server")
         set_tests_properties(${test} PROPERTIES RUN_SERIAL ON)
