@@ -190,7 +190,7 @@ inline void HeadParser::on_request_line(std::string_view line) {
   if (!detail::is_token(method) || !target.starts_with('/') || minor == -2) {
     return fail(400, "malformed request line");
   }
-  if (minor == -1) return fail(505, "only HTTP/1.0 and HTTP/1.1 are spoken here");
+  if (minor == -1) return fail(505, "this server speaks HTTP 1.0 and 1.1 only");
   for (const char c : target) {
     if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return fail(400, "malformed request line");
   }
