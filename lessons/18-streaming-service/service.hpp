@@ -109,14 +109,18 @@ inline aio::AsyncGenerator<std::string> token_events(std::shared_ptr<Config> con
   std::size_t sent = 0;
   std::exception_ptr stopped;
   try {
-    co_yield aio::sse_event("init", nlohmann::json{{"prompt", prompt}, {"tokens", tokens.size()}}.dump());
+    // Each record is built into a local first: GCC 12 mishandles braced lists in a co_yield.
+    std::string record = aio::sse_event("init", nlohmann::json{{"prompt", prompt}, {"tokens", tokens.size()}}.dump());
+    co_yield std::move(record);
     for (const std::string& token : tokens) {
       co_await aio::sleep(config->token_delay);
       co_yield aio::sse_event("data", token);
       ++sent;
-      co_yield aio::sse_event("progress", nlohmann::json{{"done", sent}, {"total", tokens.size()}}.dump());
+      record = aio::sse_event("progress", nlohmann::json{{"done", sent}, {"total", tokens.size()}}.dump());
+      co_yield std::move(record);
     }
-    co_yield aio::sse_event("done", nlohmann::json{{"tokens", sent}}.dump());
+    record = aio::sse_event("done", nlohmann::json{{"tokens", sent}}.dump());
+    co_yield std::move(record);
   } catch (...) {
     stopped = std::current_exception();  // GeneratorExit (aclose) or CancelledError (shutdown)
   }
@@ -151,7 +155,8 @@ inline aio::Coro<std::vector<std::string>> search_shard(std::size_t index, std::
 /// /search's events: the map phase over every shard at once (gather), then the context records
 /// (what matched), then the reduce phase's results one by one, then done.
 inline aio::AsyncGenerator<std::string> search_events(std::shared_ptr<Config> config, std::string query) {
-  co_yield aio::sse_event("init", nlohmann::json{{"query", query}, {"shards", shards().size()}}.dump());
+  std::string record = aio::sse_event("init", nlohmann::json{{"query", query}, {"shards", shards().size()}}.dump());
+  co_yield std::move(record);
   std::vector<aio::Coro<std::vector<std::string>>> map;
   for (std::size_t i = 0; i < shards().size(); ++i) map.push_back(search_shard(i, query));
   std::vector<std::vector<std::string>> found = co_await aio::gather(std::move(map));
@@ -160,9 +165,11 @@ inline aio::AsyncGenerator<std::string> search_events(std::shared_ptr<Config> co
   for (const std::string& document : context) co_yield aio::sse_event("context", document);
   for (std::size_t i = 0; i < context.size(); ++i) {
     co_await aio::sleep(config->token_delay);
-    co_yield aio::sse_event("result", nlohmann::json{{"rank", i + 1}, {"words", words(context[i]).size()}}.dump());
+    record = aio::sse_event("result", nlohmann::json{{"rank", i + 1}, {"words", words(context[i]).size()}}.dump());
+    co_yield std::move(record);
   }
-  co_yield aio::sse_event("done", nlohmann::json{{"matches", context.size()}}.dump());
+  record = aio::sse_event("done", nlohmann::json{{"matches", context.size()}}.dump());
+  co_yield std::move(record);
 }
 // end book:search-generator
 
@@ -195,7 +202,8 @@ inline aio::Coro<aio::Response> process(std::shared_ptr<Config> config, aio::Req
       results[names[i]] = {{"error", aio::describe_error(outcomes[i].exception())}};
     }
   }
-  co_return aio::Response::json({{"prompt", prompt}, {"results", results}});
+  const nlohmann::json answer = {{"prompt", prompt}, {"results", results}};
+  co_return aio::Response::json(answer);
 }
 // end book:gateway
 
