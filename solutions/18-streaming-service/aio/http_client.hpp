@@ -79,7 +79,13 @@ inline Coro<std::string> read_exactly(std::shared_ptr<ClientConnection> c, std::
   }
   std::string bytes = std::move(c->unread);
   c->unread.clear();
-  bytes += co_await c->reader.readexactly(n - bytes.size());
+  std::optional<std::string> partial;  // the stream ended early: what came of the rest
+  try {
+    bytes += co_await c->reader.readexactly(n - bytes.size());
+  } catch (const IncompleteReadError& error) {
+    partial = error.partial();
+  }
+  if (partial) throw IncompleteReadError(bytes + *partial, n);  // counted from the whole read
   co_return bytes;
 }
 
