@@ -310,12 +310,17 @@ private:
     state->log("shutting down: " + std::to_string(state->connections.size()) + " connections open");
     cancel_connections(*state, false);
     bool in_time = true;
-    try {
-      co_await wait_for(listening.wait_closed(), grace);
-    } catch (const TimeoutError&) {
-      in_time = false;
+    if (!state->connections.empty()) {
+      try {
+        co_await wait_for(listening.wait_closed(), grace);
+      } catch (const TimeoutError&) {
+        in_time = false;
+      }
     }
-    if (in_time) co_return;
+    if (in_time) {
+      co_await listening.wait_closed();
+      co_return;
+    }
     state->log("grace period over: cancelling " + std::to_string(state->connections.size()) + " connections");
     cancel_connections(*state, true);
     co_await listening.wait_closed();
