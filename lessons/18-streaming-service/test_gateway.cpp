@@ -86,6 +86,7 @@ TEST_CASE("two calls of 300 ms run at once: both answers at 0.3 s, in order", "[
   CHECK(join(log) == "0.0 a starts | 0.0 b starts | 0.3 a answers | 0.3 b answers | 0.3 a done, b done");
 }
 
+// CPython: cpython/gather_deadlines.py
 TEST_CASE("a call past its deadline is cancelled and becomes a TimeoutError", "[l18][ex5]") {
   Log log;
   call_log = &log;

@@ -127,6 +127,7 @@ TEST_CASE("pieces yielded in two loop iterations leave in two writes", "[l18][ex
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/client_gone.py (asyncio drains after every write, so it notices at 3.0)
 TEST_CASE("a client gone mid-stream: aclose runs the cleanup, no exception", "[l18][ex3]") {
   Log log;
   test_log = &log;
