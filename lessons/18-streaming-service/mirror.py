@@ -45,6 +45,7 @@ def head_bytes(status, content_type, length=None):
     return (head + "\r\n").encode()
 
 
+# book:send
 async def send(writer, response):
     status, content_type, body = response
     if isinstance(body, str):
@@ -57,6 +58,7 @@ async def send(writer, response):
             writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         writer.write(b"0\r\n\r\n")
     await writer.drain()
+# end book:send
 
 
 def http_server(routes):
@@ -109,6 +111,7 @@ async def search_events(query, delay):
     yield sse_event("done", dumps({"matches": len(context)}))
 
 
+# book:token-events
 async def token_events(prompt, delay):
     tokens = prompt.split()
     yield sse_event("init", dumps({"prompt": prompt, "tokens": len(tokens)}))
@@ -117,6 +120,7 @@ async def token_events(prompt, delay):
         yield sse_event("data", token)
         yield sse_event("progress", dumps({"done": sent, "total": len(tokens)}))
     yield sse_event("done", dumps({"tokens": len(tokens)}))
+# end book:token-events
 
 
 async def call_model(port, prompt):
@@ -136,6 +140,7 @@ def front_routes(upper_port, reverse_port, delay, call_timeout):
     async def search(query):
         return 200, "text/event-stream", search_events(query.get("q", ""), delay)
 
+    # book:process
     async def process(query):
         prompt = query.get("prompt", "")
         outcomes = await asyncio.gather(
@@ -149,6 +154,7 @@ def front_routes(upper_port, reverse_port, delay, call_timeout):
             else:
                 results[name] = {"text": outcome}
         return 200, "application/json", dumps({"prompt": prompt, "results": results})
+    # end book:process
 
     return {("GET", "/stream"): stream, ("GET", "/search"): search, ("POST", "/process"): process}
 
