@@ -12,7 +12,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <thread>
 #include <utility>
 
@@ -42,8 +41,8 @@ aio::Coro<void> nothing() { co_return; }
 
 // book:background
 void run() {
-  std::optional<aio::LoopThread> background(std::in_place);  // the loop, running in its own thread
-  aio::EventLoop& loop = background->loop();
+  aio::LoopThread background;  // the loop, running in its own thread
+  aio::EventLoop& loop = background.loop();
   std::printf("main: the loop runs in a background thread\n");
 
   std::vector<aio::ConcurrentFuture<std::pair<int, bool>>> futures;
@@ -64,8 +63,7 @@ void run() {
   aio::run_coroutine_threadsafe(nothing(), loop).result(5s);  // the loop has got past the cancel
   std::printf("main: cancel() = %s, cancelled() = %s\n", py(cancelled_now), py(slow.cancelled()));
 
-  background->stop();  // asyncio: loop.call_soon_threadsafe(loop.stop); thread.join()
-  background.reset();
+  background.stop();  // asyncio: loop.call_soon_threadsafe(loop.stop); thread.join(); loop.close()
   std::printf("main: the loop has stopped and its thread has ended\n");
   try {
     aio::run_coroutine_threadsafe(nothing(), loop);

@@ -155,6 +155,7 @@ TEST_CASE("read_chunks of a missing file raises in the consumer", "[l16][ex4]") 
 // ---------------------------------------------------------------------------------------------
 // Finding blocking code
 
+// CPython: cpython/debug_names_task.py
 TEST_CASE("debug mode names the task whose step blocked the loop", "[l16][debug]") {
   std::vector<std::string> reports;  // outlives the loop, whose handler may report as it closes
   auto main = [](std::vector<std::string>* reports) -> aio::Coro<void> {

@@ -15,6 +15,8 @@
 #include <poll.h>
 
 #include <array>
+#include <atomic>
+#include <exception>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -156,6 +158,7 @@ TEST_CASE("with no work outside, the virtual clock still jumps to its timers", "
 // ---------------------------------------------------------------------------------------------
 // The inbox's edges: closed loops, lost posts, a busy loop
 
+// CPython: cpython/closed_loop.py
 TEST_CASE("posting to a closed loop raises EventLoopClosed", "[l16][inbox]") {
   std::shared_ptr<aio::Inbox> inbox;
   {
@@ -224,12 +227,17 @@ TEST_CASE("an exception thrown by a posted callback is reported and the loop goe
 }
 
 // 4 threads post 100,000 callbacks each while the loop runs a task of its own: every callback
-// runs exactly once, and those of one thread in the order that thread posted them.
+// runs exactly once, and those of one thread in the order that thread posted them. A thread
+// keeps at most 16 of its callbacks waiting: a wake-up that the loop loses leaves them waiting
+// for ever, and the thread reports the stall after 3 s instead of the test hanging.
 TEST_CASE("4 threads x 100,000 posts run once each, in per-thread order", "[l16][stress]") {
   constexpr int threads = 4;
   constexpr int posts = 100'000;
+  constexpr int window = 16;
   struct Seen {
-    std::array<int, threads> next{};  // the number each thread's next callback must carry
+    std::array<int, threads> next{};               // the loop's thread only
+    std::array<std::atomic<int>, threads> ran{};   // written by the loop, read by the posters
+    std::atomic<bool> stalled{false};
     long total = 0;
     long out_of_order = 0;
     long ticks = 0;
@@ -251,23 +259,44 @@ TEST_CASE("4 threads x 100,000 posts run once each, in per-thread order", "[l16]
     for (int t = 0; t < threads; ++t) {
       aio::Future<void>* done = &all_ran;
       posters.push_back(std::make_unique<Thread>([&loop, seen, done, t, work = aio::OutsideWork(inbox)] {
-        for (int i = 0; i < posts; ++i) {
+        auto& ran = seen->ran[static_cast<std::size_t>(t)];
+        for (int i = 0; i < posts && !seen->stalled; ++i) {
+          const auto limit = std::chrono::steady_clock::now() + 3s;
+          while (i - ran.load(std::memory_order_acquire) >= window) {
+            if (std::chrono::steady_clock::now() > limit) {
+              seen->stalled = true;  // the loop stopped running what this thread posted
+              return;
+            }
+            std::this_thread::yield();
+          }
           aio::call_soon_threadsafe(loop, [seen, done, t, i] {
             auto& next = seen->next[static_cast<std::size_t>(t)];
             if (i != next) ++seen->out_of_order;
             next = i + 1;
+            seen->ran[static_cast<std::size_t>(t)].fetch_add(1, std::memory_order_release);
             if (++seen->total == long{threads} * posts) done->set_result();
           });
         }
       }));
     }
-    co_await all_ran;
+    std::exception_ptr failure;
+    try {
+      co_await all_ran;
+    } catch (...) {
+      failure = std::current_exception();
+    }
     finished = true;
     co_await ticker;
     for (auto& poster : posters) poster->join();
+    if (failure) std::rethrow_exception(failure);
   };
   Seen seen;
-  aio::run(main(&seen), {.virtual_clock = true});
+  try {
+    aio::run(main(&seen), {.virtual_clock = true});
+  } catch (const aio::DeadlockError&) {
+    FAIL_CHECK("the loop ran out of work with callbacks still unrun");
+  }
+  CHECK_FALSE(seen.stalled);  // a lost wake-up: posts waited in the inbox with the bell silent
   CHECK(seen.total == long{threads} * posts);
   CHECK(seen.out_of_order == 0);
   CHECK(seen.ticks > 0);

@@ -53,6 +53,7 @@ bool wait_until(const std::atomic<bool>& flag) {
 
 // ---------------------------------------------------------------------------------------------
 // l16.ex3: the thread-safe future
+// CPython: cpython/threadsafe_future.py
 
 TEST_CASE("run_coroutine_threadsafe hands the coroutine's result to this thread", "[l16][ex3]") {
   aio::LoopThread background;
@@ -67,6 +68,8 @@ TEST_CASE("result raises the coroutine's exception in the waiting thread", "[l16
   aio::LoopThread background;
   auto future = aio::run_coroutine_threadsafe(fails(), background.loop());
   CHECK_THROWS_WITH(future.result(5s), "no answer");
+  CHECK_FALSE(future.cancel());  // finished: nothing to cancel
+  CHECK_FALSE(future.cancelled());
 }
 
 TEST_CASE("result(timeout) raises TimeoutError and the future stays pending", "[l16][ex3]") {
@@ -87,7 +90,7 @@ TEST_CASE("cancel ends the future at once and cancels the task on the loop", "[l
   CHECK(future.cancelled());
   CHECK_THROWS_AS(future.result(), aio::CancelledError);
   CHECK(wait_until(task_cancelled));  // the loop delivered the cancellation into the task
-  CHECK_FALSE(future.cancel());       // once ended, a future never changes
+  CHECK(future.cancel());             // still cancelled: Python's cancel() says True again
 }
 
 TEST_CASE("a thread blocked in result() wakes when another thread cancels", "[l16][ex3]") {
@@ -97,7 +100,7 @@ TEST_CASE("a thread blocked in result() wakes when another thread cancels", "[l1
   std::atomic<bool> woke{false};
   std::jthread waiter([future, &woke] {
     try {
-      future.result(10s);
+      future.result(3s);
     } catch (const aio::CancelledError&) {
       woke = true;
     } catch (...) {
@@ -135,6 +138,14 @@ TEST_CASE("a LoopThread stops cleanly and cancels the tasks still pending", "[l1
     CHECK(task_cancelled);
     CHECK(future.cancelled());
   }
+}
+
+// CPython: cpython/closed_loop.py
+TEST_CASE("posting to a stopped LoopThread raises EventLoopClosed", "[l16][loop_thread]") {
+  aio::LoopThread background;
+  background.stop();
+  CHECK_THROWS_AS(aio::call_soon_threadsafe(background.loop(), [] {}), aio::EventLoopClosed);
+  CHECK_THROWS_WITH(aio::run_coroutine_threadsafe(answer_after(1ms), background.loop()), "Event loop is closed");
 }
 
 TEST_CASE("result() on the loop's own thread is refused instead of blocking forever",

@@ -74,6 +74,7 @@ TEST_CASE("jobs given to a pool of one run in the order they came", "[l16][pool]
   CHECK(std::is_sorted(order.begin(), order.end()));
 }
 
+// CPython: cpython/cancel_before_start.py
 TEST_CASE("shutdown(wait) runs the jobs already queued, then refuses new ones", "[l16][pool]") {
   aio::ThreadPoolExecutor pool(1);
   std::atomic<int> ran{0};
@@ -113,6 +114,7 @@ TEST_CASE("an idle pool sleeps and wakes for a job submitted later", "[l16][pool
   CHECK(wait_until([&] { return ran.load() == 1; }));
 }
 
+// CPython: cpython/default_workers.py
 TEST_CASE("the default size is Python's min(32, cores + 4)", "[l16][pool]") {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   CHECK(aio::ThreadPoolExecutor::default_workers() == std::min(32u, cores + 4));

@@ -227,3 +227,14 @@ TEST_CASE("on the virtual clock, time jumps once every socket is idle", "[l17][e
   aio::run(main(&log), {.virtual_clock = true});
   CHECK(join(log) == "10.0 got 'late' | 11.0 end");
 }
+
+TEST_CASE("a loop that ends with callbacks still registered closes cleanly", "[l17][ex1]") {
+  auto main = []() -> aio::Coro<void> {
+    aio::EventLoop& loop = aio::get_running_loop();
+    auto [a, b] = connected_pair();
+    aio::add_reader(loop, b.fd(), [] {});
+    aio::add_reader(loop, a.fd(), [] {});
+    co_await aio::sleep(1s);  // (a writer would be called in every iteration: time would stand still)
+  };
+  aio::run(main(), {.virtual_clock = true});
+}

@@ -149,6 +149,24 @@ TEST_CASE("a recv cancelled after its socket was ready keeps the bytes too", "[l
   CHECK(join(log) == "1.0 cancel() says True | 1.0 reader cancelled | 1.0 the bytes are still there: 'bytes'");
 }
 
+TEST_CASE("reading one socket again and again makes no epoll_ctl after the first wait", "[l17][ex2]") {
+  auto main = []() -> aio::Coro<void> {
+    auto [client, server] = co_await tcp_pair();
+    aio::Poller& poller = aio::poller_of(aio::get_running_loop());
+    std::uint64_t after_first = 0;
+    for (int i = 0; i < 10; ++i) {
+      auto reading = aio::create_task(recv_some(&client));
+      co_await aio::sleep(1s);  // the reader waits on its socket meanwhile
+      co_await aio::sock_sendall(server, "ping");
+      std::string got = co_await reading;
+      CHECK(got == "ping");
+      if (i == 0) after_first = poller.epoll_ctl_calls();
+    }
+    CHECK(poller.epoll_ctl_calls() == after_first);
+  };
+  aio::run(main(), {.virtual_clock = true});
+}
+
 TEST_CASE("connecting where nobody listens is ConnectionRefusedError", "[l17][ex2]") {
   auto main = []() -> aio::Coro<void> {
     aio::Socket client = aio::Socket::tcp();

@@ -14,8 +14,8 @@
 //   finished   a value or an exception is in place
 //   cancelled  cancel() came first: result() throws CancelledError, and the loop is asked to
 //              cancel the work behind it (through the on_cancel function, see below)
-// A finished or cancelled future never changes again: set_result after cancel() is ignored,
-// and cancel() after the end returns false.
+// A finished or cancelled future never changes again: set_result after cancel() is ignored;
+// cancel() returns false on a finished future and true on a cancelled one (as Python's).
 //
 // Where a waiting thread wakes: in result(), on its own thread, once the loop's thread has
 // ended the future (notify_all wakes every waiter).
@@ -56,6 +56,7 @@ struct ConcurrentState {
 
 }  // namespace detail
 
+// book:concurrent-api
 template <class T = void>
 class ConcurrentFuture {
 public:
@@ -87,8 +88,10 @@ public:
   }
 
   /// Ends a pending future as cancelled, wakes every thread blocked in result(), and asks the
-  /// loop to cancel the work behind it. Returns false, and changes nothing, once it has ended.
+  /// loop to cancel the work behind it. Returns true if the future is cancelled (now or before),
+  /// false if it has finished with a value or an exception: then it changes nothing.
   bool cancel();
+// end book:concurrent-api
 
   // ---- the side that computes it (the loop's thread) ---------------------------------------
   /// Ends it with a value; ignored if it was cancelled first.

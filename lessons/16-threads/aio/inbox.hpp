@@ -130,6 +130,7 @@ private:
 
 }  // namespace detail
 
+// book:inbox-api
 class Inbox : public std::enable_shared_from_this<Inbox> {
 public:
   /// A new, open inbox for `loop`. Its callbacks run once the loop's IoWaiter drains it.
@@ -137,7 +138,7 @@ public:
 
   Inbox(const Inbox&) = delete;
   Inbox& operator=(const Inbox&) = delete;
-  ~Inbox() { ::close(fd_); }
+  ~Inbox();
 
   EventLoop& loop() const noexcept { return *loop_; }
   /// The bell: readable while posts wait in the inbox. The loop's IoWaiter waits on it.
@@ -177,6 +178,7 @@ public:
   // ---- the loop's thread -------------------------------------------------------------------
   /// Moves every posted callback to the loop's ready queue, in posting order.
   void drain();
+// end book:inbox-api
 
   bool closed() const {
     std::lock_guard lock(mutex_);
@@ -268,7 +270,6 @@ public:
   }
   void add(const EventLoop& loop, const std::shared_ptr<Inbox>& inbox) {
     std::lock_guard lock(mutex_);
-    std::erase_if(inboxes_, [](const auto& entry) { return entry.second.expired(); });
     inboxes_[&loop] = inbox;
   }
   /// The loop's inbox; empty if the loop never had one. A closed inbox is still found (and
@@ -282,6 +283,15 @@ public:
     std::lock_guard lock(mutex_);
     return inboxes_.count(&loop) != 0;
   }
+  /// Forgets `inbox`, which is going: a closed inbox is found (and refuses posts) for as long
+  /// as it exists, and no longer, so that a new loop at the same address starts afresh.
+  void remove(const EventLoop& loop, const Inbox& inbox) {
+    std::lock_guard lock(mutex_);
+    const auto it = inboxes_.find(&loop);
+    if (it == inboxes_.end()) return;
+    const std::shared_ptr<Inbox> current = it->second.lock();
+    if (current == nullptr || current.get() == &inbox) inboxes_.erase(it);
+  }
 
 private:
   std::mutex mutex_;
@@ -294,6 +304,11 @@ inline std::shared_ptr<Inbox> Inbox::create(EventLoop& loop) {
   std::shared_ptr<Inbox> inbox(new Inbox(loop));
   detail::InboxRegistry::instance().add(loop, inbox);
   return inbox;
+}
+
+inline Inbox::~Inbox() {
+  detail::InboxRegistry::instance().remove(*loop_, *this);
+  ::close(fd_);
 }
 
 inline void Inbox::close() {
@@ -383,6 +398,7 @@ inline std::shared_ptr<Inbox> inbox_to_take_over(EventLoop& loop) {
 
 /// Keeps a loop's virtual clock from jumping while work outside the loop is under way: begins
 /// on construction, ends on destruction (on any thread). Move-only.
+// book:outside-work
 class OutsideWork {
 public:
   explicit OutsideWork(Inbox& inbox) : inbox_(inbox.shared_from_this()) { inbox_->begin_outside_work(); }
@@ -396,6 +412,7 @@ public:
 private:
   std::shared_ptr<Inbox> inbox_;
 };
+// end book:outside-work
 
 namespace detail {
 

@@ -5,13 +5,13 @@
 //   int n = co_await aio::to_thread(slow_square, 7);  // the loop's default executor
 //
 // The round trip, in order:
-//   1. on the loop's thread: a pending Future, and a job holding the function, its arguments
-//      and an OutsideWork token (the virtual clock waits for the job), goes to the executor;
+//   1. on the loop's thread: a pending Future, and a job holding the function and its
+//      arguments, counted as outside work (the virtual clock waits for it), go to the executor;
 //   2. on a worker thread: the job calls the function, keeps its value or its exception, and
 //      posts the job to the loop's inbox;
 //   3. on the loop's thread, in a later iteration: the delivery sets the future (unless it was
-//      cancelled meanwhile), which wakes the awaiting task through the ready queue; the token
-//      ends with the job.
+//      cancelled meanwhile), which wakes the awaiting task through the ready queue; the outside
+//      work ends with the job.
 // The future is touched on the loop's thread only: a worker never copies, sets or destroys it.
 //
 // Cancellation, as asyncio: cancelling the awaiting task cancels the future at once, so the
@@ -54,12 +54,23 @@ using ThreadResult = typename std::conditional_t<std::is_invocable_v<F&, std::st
                                                  std::invoke_result<F&, std::stop_token, Args&...>,
                                                  std::invoke_result<F&, Args&...>>::type;
 
+// book:executor-job
 /// One call handed to a worker thread, and its outcome on the way back.
 template <class R, class F, class... Args>
 struct ExecutorJob {
   ExecutorJob(Inbox& inbox, F f, Args... args)
-      : future(inbox.loop()), work(std::in_place, inbox), inbox(inbox.shared_from_this()),
-        call(std::move(f), std::move(args)...) {}
+      : future(inbox.loop()), inbox(inbox.shared_from_this()), call(std::move(f), std::move(args)...) {
+    inbox.begin_outside_work();  // what an OutsideWork does, without a second shared_ptr
+  }
+  ExecutorJob(const ExecutorJob&) = delete;
+  ExecutorJob& operator=(const ExecutorJob&) = delete;
+  ~ExecutorJob() { end_outside_work(); }
+
+  /// The job is work outside the loop from its making until it ends (normally on the loop's
+  /// thread, once delivered): until then the virtual clock waits for it.
+  void end_outside_work() noexcept {
+    if (std::exchange(outside_, false)) inbox->end_outside_work();
+  }
 
   /// Calls the function on the worker's thread and keeps its value.
   void call_function() {
@@ -78,14 +89,15 @@ struct ExecutorJob {
     }
   }
 
-  Future<R> future;                 // the loop's thread only
-  std::optional<OutsideWork> work;  // ends with the job: on the loop's thread once delivered
-  std::stop_source stop;            // any thread: cancelled before or while it runs
+  Future<R> future;       // the loop's thread only
+  std::stop_source stop;  // any thread: cancelled before or while it runs
   std::shared_ptr<Inbox> inbox;
   std::tuple<F, Args...> call;  // the worker's
+  bool outside_ = true;         // still counted as outside work
   std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> value;  // worker, then loop
   std::exception_ptr error;                                             // worker, then loop
 };
+// end book:executor-job
 
 // book:run-job
 /// Step 2 of the round trip, on a worker thread: calls the function, unless the job was
@@ -136,11 +148,32 @@ void run_in_worker(std::unique_ptr<Job> job) {
     // The job could not go back (an unfinished inbox). Its future must not be destroyed on this
     // thread: leave it, but end the outside work, so that the loop stops waiting for it.
     std::fprintf(stderr, "aio::run_in_executor: the result could not be posted to the loop: %s\n", error.what());
-    sent->work.reset();
+    sent->end_outside_work();
     (void)delivery.release();
   }
 }
 // end book:run-in-worker
+
+}  // namespace detail
+
+namespace detail {
+
+/// A submitted job: the future of its result, and what stops it.
+template <class R>
+struct Submitted {
+  Future<R> future;
+  std::stop_source stop;
+};
+
+/// Step 1 of the round trip, on the loop's thread: the job goes to `executor`.
+template <class F, class... Args>
+auto submit(Inbox& inbox, ThreadPoolExecutor& executor, F f, Args... args) -> Submitted<ThreadResult<F, Args...>> {
+  using Job = ExecutorJob<ThreadResult<F, Args...>, F, Args...>;
+  auto job = std::make_unique<Job>(inbox, std::move(f), std::move(args)...);
+  Submitted<ThreadResult<F, Args...>> submitted{job->future, job->stop};
+  executor.submit([job = std::move(job)]() mutable { run_in_worker(std::move(job)); });
+  return submitted;
+}
 
 }  // namespace detail
 
@@ -152,14 +185,12 @@ template <class F, class... Args>
 auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& executor, F f, Args... args)
     -> Future<detail::ThreadResult<F, Args...>> {
   using R = detail::ThreadResult<F, Args...>;
-  using Job = detail::ExecutorJob<R, F, Args...>;
-  auto job = std::make_unique<Job>(inbox_of(loop), std::move(f), std::move(args)...);
-  Future<R> future = job->future;
-  // A cancelled future stops the job: before it starts, or through its stop_token.
-  future.add_done_callback([stop = job->stop](Future<R>& done) mutable {
+  auto [future, stop] = detail::submit(inbox_of(loop), executor, std::move(f), std::move(args)...);
+  // Whoever cancels this future (its awaiting task, or anyone holding it) stops the job: before
+  // it starts, or through its stop_token.
+  future.add_done_callback([stop = stop](Future<R>& done) mutable {
     if (done.cancelled()) stop.request_stop();
   });
-  executor.submit([job = std::move(job)]() mutable { detail::run_in_worker(std::move(job)); });
   return future;
 }
 // end book:run-in-executor
@@ -167,11 +198,11 @@ auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& executor, F f, Args...
 /// The loop's default executor: a ThreadPoolExecutor of default_workers() threads, made on
 /// first use and shut down (waiting for its jobs) when the loop closes. Call it on the loop's
 /// thread.
-inline ThreadPoolExecutor& default_executor(EventLoop& loop) {
-  Inbox& inbox = inbox_of(loop);
+inline ThreadPoolExecutor& default_executor(Inbox& inbox) {
   if (!inbox.default_executor) inbox.default_executor = std::make_shared<ThreadPoolExecutor>();
   return *inbox.default_executor;
 }
+inline ThreadPoolExecutor& default_executor(EventLoop& loop) { return default_executor(inbox_of(loop)); }
 
 // book:to-thread
 /// `co_await aio::to_thread(f, args...)`: `f(args...)` in the running loop's default executor,
@@ -179,9 +210,16 @@ inline ThreadPoolExecutor& default_executor(EventLoop& loop) {
 /// submitted until it is awaited.
 template <class F, class... Args>
 Coro<detail::ThreadResult<F, Args...>> to_thread(F f, Args... args) {
-  EventLoop& loop = get_running_loop();
-  auto future = run_in_executor(loop, default_executor(loop), std::move(f), std::move(args)...);
-  co_return co_await future;
+  Inbox& inbox = inbox_of(get_running_loop());
+  auto submitted = detail::submit(inbox, default_executor(inbox), std::move(f), std::move(args)...);
+  try {
+    co_return co_await submitted.future;
+  } catch (const CancelledError&) {
+    // Only this coroutine holds the future, so only its cancellation can cancel it: stop the
+    // job here, without the done callback that run_in_executor needs (one allocation less).
+    submitted.stop.request_stop();
+    throw;
+  }
 }
 // end book:to-thread
 

@@ -39,6 +39,8 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <span>
 #include <string>
 #include <utility>
@@ -152,6 +154,15 @@ private:
 };
 // end book:socket
 
+namespace detail {
+[[noreturn]] inline void watch_left_behind() noexcept {
+  std::fprintf(stderr,
+               "aio: an FdAwaiter that fired or was withdrawn is still registered with the Poller as it "
+               "is destroyed; on_ready and on_cancel must drop the watch (unwatch) before they wake the task\n");
+  std::abort();
+}
+}  // namespace detail
+
 // ---- ex2: waiting for a socket ---------------------------------------------------------------
 // book:fd-awaiter
 /// `co_await wait_readable(fd)` / `wait_writable(fd)`: suspends the task until the Poller sees
@@ -172,7 +183,14 @@ public:
   FdAwaiter& operator=(const FdAwaiter&) = delete;
   /// A frame destroyed while it waits (a loop closing with pending tasks) leaves the Poller.
   ~FdAwaiter() {
-    if (state_ == State::watching) unwatch();
+    if (poller_ == nullptr) return;
+    const Watch* held = direction_ == Direction::read ? poller_->reader(fd_) : poller_->writer(fd_);
+    if (held != static_cast<const Watch*>(this)) return;
+#ifndef NDEBUG
+    // Checked builds: the Poller would call into this freed awaiter at the fd's next event.
+    if (state_ != State::watching) detail::watch_left_behind();
+#endif
+    unwatch();
   }
 
   bool await_ready() const noexcept { return false; }

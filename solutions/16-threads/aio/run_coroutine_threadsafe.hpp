@@ -95,19 +95,23 @@ ConcurrentFuture<T> run_coroutine_threadsafe(Coro<T> coro, EventLoop& loop) {
 /// it, a loop with nothing to do would find itself idle and end. stop() ends that OutsideWork
 /// from the calling thread, which rings the loop's bell; the loop wakes, sees stopping_, and
 /// leaves after the iteration it is in, then cancels its remaining tasks.
+///
+/// The loop lives inside the LoopThread object (made and destroyed on its own thread), and so
+/// does a reference to its inbox: after stop(), loop() still names it, and posting to it
+/// raises EventLoopClosed, as asyncio's closed loop does.
 class LoopThread {
 public:
   explicit LoopThread(Clock clock = Clock::real()) {
-    std::promise<EventLoop*> started;
-    auto loop = started.get_future();
+    std::promise<void> started;
+    auto ready = started.get_future();
     thread_ = std::thread([this, clock, &started] { run(clock, started); });
-    loop_ = loop.get();
+    ready.get();
   }
   LoopThread(const LoopThread&) = delete;
   LoopThread& operator=(const LoopThread&) = delete;
   ~LoopThread() { stop(); }
 
-  EventLoop& loop() const noexcept { return *loop_; }
+  EventLoop& loop() noexcept { return *address_; }
 
   /// Stops the loop, lets its remaining tasks see their cancellation, and joins the thread
   /// (asyncio: loop.call_soon_threadsafe(loop.stop); thread.join()). Any thread but the loop's.
@@ -119,23 +123,30 @@ public:
   }
 
 private:
-  void run(Clock clock, std::promise<EventLoop*>& started) {
-    EventLoop loop(clock);
-    detail::RunningLoop running(loop);
-    serving_.emplace(inbox_of(loop));
-    started.set_value(&loop);
-    try {
-      while (!stopping_.load()) loop.run_once();
-    } catch (const std::exception& error) {  // an unfinished exercise in the loop's inbox
-      std::fprintf(stderr, "aio::LoopThread: the loop stopped: %s\n", error.what());
+  void run(Clock clock, std::promise<void>& started) {
+    EventLoop& loop = loop_.emplace(clock);
+    address_ = &loop;
+    {
+      detail::RunningLoop running(loop);
+      inbox_ = inbox_of(loop).shared_from_this();
+      serving_.emplace(*inbox_);
+      started.set_value();
+      try {
+        while (!stopping_.load()) loop.run_once();
+      } catch (const std::exception& error) {  // an unfinished exercise in the loop's inbox
+        std::fprintf(stderr, "aio::LoopThread: the loop stopped: %s\n", error.what());
+      }
+      detail::cancel_remaining_tasks(loop);
     }
-    detail::cancel_remaining_tasks(loop);
+    loop_.reset();  // on the loop's own thread; the inbox is closed from now on
   }
 
-  std::thread thread_;
-  EventLoop* loop_ = nullptr;
+  std::optional<EventLoop> loop_;       // made and destroyed on the loop's thread
+  EventLoop* address_ = nullptr;        // where it is, or was
+  std::shared_ptr<Inbox> inbox_;        // outlives the loop: later posts raise EventLoopClosed
   std::optional<OutsideWork> serving_;  // made on the loop's thread, ended by stop()
   std::atomic<bool> stopping_{false};
+  std::thread thread_;
 };
 // end book:loop-thread
 

@@ -39,6 +39,7 @@
 
 namespace aio {
 
+// book:pool-class
 class ThreadPoolExecutor {
 public:
   /// Python's default size: min(32, os.cpu_count() + 4) workers, enough for I/O-bound jobs
@@ -91,6 +92,7 @@ private:
   std::vector<std::thread> threads_;
   std::mutex joining_;  // one shutdown(true) joins at a time
 };
+// end book:pool-class
 
 // book:worker
 // The loop of every worker thread.

@@ -17,7 +17,8 @@
 // handlers already running go on. wait_closed() returns once the server is closed and every
 // handler has finished; that is what asyncio does from 3.12.1 on (before, wait_closed() after
 // close() returned at once: cpython/server_wait_closed.py). serve_forever() waits until the
-// server is closed; cancelled, it closes the server first, as asyncio's does.
+// server is closed and then ends with CancelledError; cancelled, it closes the server first.
+// Both as asyncio's does (cpython/serve_forever_close.py).
 //
 // Where tasks resume: serve_forever() and wait_closed() in a later iteration of the loop, from
 // the ready queue, after close() or the last handler's end.
@@ -156,7 +157,8 @@ public:
   }
   /// Returns once the server is closed and every handler has finished.
   Coro<void> wait_closed() { return wait_until_closed(state_); }
-  /// Serves until the server is closed. Cancelled, it closes the server and waits for it.
+  /// Serves until the server is closed, then throws CancelledError, as asyncio's does. Cancelled,
+/// it closes the server and waits for it first.
   Coro<void> serve_forever() { return serve_until_closed(state_); }
 
   /// `async with server:` (lesson 15): the body gets the server; leaving closes it and waits.
@@ -184,8 +186,10 @@ private:
     if (cancelled) {
       Server(state).close();
       co_await wait_until_closed(state);
-      throw CancelledError();
     }
+    // Cancelled, or closed by someone else: asyncio's close() cancels serve_forever's future, so
+    // serve_forever ends with CancelledError either way (cpython/serve_forever_close.py).
+    throw CancelledError();
   }
   static Coro<void> close_and_wait(std::shared_ptr<detail::ServerState> state) {
     Server(state).close();
@@ -198,19 +202,28 @@ private:
 // end book:server
 
 // book:start-server
+/// Serves on a socket made by the caller, bound and perhaps with options of its own, such as
+/// small buffers (asyncio's start_server(handler, sock=listener)). Listening twice is harmless.
+inline Coro<Server> start_server(ClientConnected handler, Socket listener, StreamLimits limits = {}) {
+  auto state = std::make_shared<detail::ServerState>();
+  state->listener = std::move(listener);
+  state->listener.listen();
+  state->handler = std::move(handler);
+  state->limits = limits;
+  Server server(state);
+  server.set_address(state->listener.local_address());
+  create_task(detail::accept_clients(state));  // ends when close() closes the listener
+  co_return server;
+}
+
 /// Listens on host:port (numeric IPv4; port 0 picks a free one) and serves every client with
 /// `handler` in a task of its own (asyncio.start_server). `backlog`: how many connections the
 /// kernel keeps waiting for accept (asyncio's default, 100); beyond it, a client's connection
 /// request is dropped and its kernel asks again a second later, in real time.
 inline Coro<Server> start_server(ClientConnected handler, std::string host, std::uint16_t port,
                                  StreamLimits limits = {}, int backlog = 100) {
-  auto state = std::make_shared<detail::ServerState>();
-  state->listener = listen_on(Address{host, port}, backlog);
-  state->handler = std::move(handler);
-  state->limits = limits;
-  Server server(state);
-  server.set_address(state->listener.local_address());
-  create_task(detail::accept_clients(state));  // ends when close() closes the listener
+  Socket listener = listen_on(Address{host, port}, backlog);
+  Server server = co_await start_server(std::move(handler), std::move(listener), limits);
   co_return server;
 }
 // end book:start-server
