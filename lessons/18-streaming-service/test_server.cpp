@@ -7,6 +7,7 @@
 #include <aio/http_server.hpp>
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
+#include <aio/socket.hpp>
 #include <aio/streams.hpp>
 #include <aio/task.hpp>
 #include <aio/wait_for.hpp>
@@ -14,6 +15,8 @@
 #include <aio_test/log.hpp>
 
 #include "http_test_support.hpp"
+
+#include <sys/socket.h>
 
 #include <chrono>
 #include <string>
@@ -237,4 +240,27 @@ TEST_CASE("an idle keep-alive connection is closed at 10 s without an answer", "
   };
   aio::run(main(&log), {.virtual_clock = true});
   CHECK(join(log) == "0.0 answered | 10.0 closed by the server, bytes: 0");
+}
+
+TEST_CASE("a client that resets mid-request ends its connection quietly", "[l18][ex2]") {
+  Log log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::get_running_loop().set_exception_handler([log](const std::string& message) { log->push_back(at(message)); });
+    aio::HttpServer server = co_await start_test_server();
+    aio::Socket rude = aio::Socket::tcp();
+    const aio::Address where{"127.0.0.1", server.port()};
+    co_await aio::sock_connect(rude, where);
+    co_await aio::sock_sendall(rude, "POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nhalf a bo");
+    co_await aio::sleep(1s);
+    const linger abort_on_close{1, 0};
+    ::setsockopt(rude.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+    rude.close();
+    co_await aio::sleep(1s);
+    log->push_back(at("open connections: " + std::to_string(server.connections())));
+    std::string answer = co_await aio_test::exchange(server.port(), "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+    log->push_back(at("next client: " + std::to_string(aio_test::status_of(answer))));
+    co_await server.shutdown(1s);
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) == "2.0 open connections: 0 | 2.0 next client: 200");
 }

@@ -255,6 +255,8 @@ inline Coro<void> connection_task(std::shared_ptr<HttpServerState> server, Strea
   std::exception_ptr failure;
   try {
     co_await serve_connection(server, &connection);
+  } catch (const OSError&) {
+    // The client reset the connection or vanished mid-request: its connection ends, quietly.
   } catch (...) {
     failure = std::current_exception();  // a cancellation at shutdown, or a stream that threw
   }
