@@ -11,6 +11,9 @@
 //                           events yielded B at a time between two turns of the loop. B = 1 is
 //                           one event per turn, so one write (one send) per event; B = 100 lets
 //                           coalescing put 100 events in one write. Counter server_us_per_event
+//   BM_asyncio_requests     BM_keepalive_requests against mirror.py's server on CPython (asyncio
+//   BM_asyncio_events/B     streams), and BM_sse_events likewise: the same clients, in the same
+//                           run; the counters come from the Python process's own process_time()
 //   BM_idle_streams         memory per idle streaming connection: 1,000 clients each hold a
 //                           stream that sent its first event and waits; the counter
 //                           bytes_per_connection is the growth of this process's resident memory
@@ -40,6 +43,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -235,6 +239,98 @@ void BM_sse_events(benchmark::State& state) {
   state.SetItemsProcessed(std::int64_t(sent));
 }
 BENCHMARK(BM_sse_events)->Arg(1)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+// ---- the same clients against mirror.py's server on CPython ----------------------------------------
+
+struct PythonServer {
+  pid_t pid = -1;
+  int input = -1;           // its standard input: closing it ends the server
+  FILE* output = nullptr;   // its standard output: the port, then "cpu SECONDS"
+  std::uint16_t port = 0;
+};
+
+std::optional<PythonServer> start_python() {
+  const std::string mirror = std::string(__FILE__).substr(0, std::string(__FILE__).rfind('/')) +
+                             "/../lessons/18-streaming-service/mirror.py";
+  int to_child[2];
+  int from_child[2];
+  if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) return std::nullopt;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(to_child[0], 0);
+    ::dup2(from_child[1], 1);
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    ::execlp("python3", "python3", mirror.c_str(), "--serve-bench", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  PythonServer server{pid, to_child[1], ::fdopen(from_child[0], "r"), 0};
+  unsigned port = 0;
+  if (std::fscanf(server.output, "%u", &port) != 1) {
+    ::close(server.input);
+    std::fclose(server.output);
+    ::waitpid(pid, nullptr, 0);
+    return std::nullopt;
+  }
+  server.port = std::uint16_t(port);
+  return server;
+}
+
+/// Ends the server; returns the CPU seconds it spent serving.
+double stop_python(PythonServer& server) {
+  ::close(server.input);
+  double cpu = 0;
+  if (std::fscanf(server.output, " cpu %lf", &cpu) != 1) cpu = 0;
+  std::fclose(server.output);
+  ::waitpid(server.pid, nullptr, 0);
+  return cpu;
+}
+
+/// One round of `count` clients against the Python server; the server's CPU seconds.
+std::optional<double> python_round(int count, std::string target, int requests) {
+  std::optional<PythonServer> server = start_python();
+  if (!server) return std::nullopt;
+  int port_pipe = -1;
+  const pid_t child = fork_clients(&port_pipe, count, std::move(target), requests);
+  tell_port(port_pipe, server->port);
+  ::waitpid(child, nullptr, 0);
+  return stop_python(*server);
+}
+
+void BM_asyncio_requests(benchmark::State& state) {
+  const int connections = 100;
+  const int each = aio_bench::smoke() ? 20 : 200;
+  double cpu_total = 0;
+  for (auto _ : state) {
+    const std::optional<double> cpu = python_round(connections, "", each);
+    if (!cpu) {
+      state.SkipWithError("no python3 to run mirror.py --serve-bench");
+      return;
+    }
+    cpu_total += *cpu;
+  }
+  state.counters["server_us_per_request"] = cpu_total / (double(state.iterations()) * connections * each) * 1e6;
+}
+BENCHMARK(BM_asyncio_requests)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void BM_asyncio_events(benchmark::State& state) {
+  const int connections = 100;
+  const int each = aio_bench::smoke() ? 200 : 2000;
+  const std::string target = "/events?n=" + std::to_string(each) + "&batch=" + std::to_string(state.range(0));
+  double cpu_total = 0;
+  for (auto _ : state) {
+    const std::optional<double> cpu = python_round(connections, target, 0);
+    if (!cpu) {
+      state.SkipWithError("no python3 to run mirror.py --serve-bench");
+      return;
+    }
+    cpu_total += *cpu;
+  }
+  state.counters["server_us_per_event"] = cpu_total / (double(state.iterations()) * connections * each) * 1e6;
+}
+BENCHMARK(BM_asyncio_events)->Arg(1)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 aio::Coro<void> hold_idle(int port_pipe, pid_t child, std::size_t connections, double* per_connection) {
   aio::HttpServer server = co_await aio::HttpServer::start(bench_router(), "127.0.0.1", 0);

@@ -3,6 +3,8 @@ services and a front server (SSE from async generators, a gateway with gather an
 a scripted client, then shutdown. It prints the same lines as demo.cpp."""
 import asyncio
 import json
+import sys
+import time
 from urllib.parse import parse_qsl, quote, urlsplit
 
 
@@ -68,6 +70,8 @@ def http_server(routes):
             handler = routes.get((method, path))
             response = await handler(query) if handler else (404, "application/json", dumps({"error": "no route"}))
             await send(writer, response)
+            if headers.get("connection", "").lower() == "close":
+                break
         writer.close()
     return handle
 
@@ -221,4 +225,35 @@ async def main():
     print(f"{now()} servers closed")
 
 
-asyncio.run(main())
+# ---- --serve-bench: the same server for benchmarks/18-streaming-service.cpp ---------------------
+
+async def bench_events(count, batch):
+    record = sse_event("tick", "0123456789")
+    for i in range(count):
+        if i % batch == 0:
+            await asyncio.sleep(0)
+        yield record
+
+
+async def serve_bench():
+    """Serves /hello and /events?n=&batch= on a free port, prints the port, and when its standard
+    input ends prints the CPU seconds it spent serving."""
+    async def hello(query):
+        return 200, "text/plain; charset=utf-8", "hello"
+
+    async def events(query):
+        return 200, "text/event-stream", bench_events(int(query["n"]), int(query["batch"]))
+
+    server = await asyncio.start_server(http_server({("GET", "/hello"): hello, ("GET", "/events"): events}),
+                                        "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    began = time.process_time()
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    print(f"cpu {time.process_time() - began:.6f}", flush=True)
+    server.close()
+
+
+if len(sys.argv) > 1 and sys.argv[1] == "--serve-bench":
+    asyncio.run(serve_bench())
+else:
+    asyncio.run(main())
