@@ -106,9 +106,10 @@ TEST_CASE("curl -N sees the events of /stream one by one, with their delays", "[
     INFO(output);
     CHECK(events == std::vector<std::string>{"init", "data", "progress", "data", "progress", "data", "progress", "done"});
     REQUIRE(data_times.size() == 3);
-    // 200 ms apart on the server; a loaded machine may stretch the gaps, never close them.
-    CHECK(data_times[1] - data_times[0] >= 150);
-    CHECK(data_times[2] - data_times[1] >= 150);
+    // 200 ms apart on the server. A loaded machine may stretch a gap, or stamp a line late and
+  // so shorten the next gap a little: half the delay is the bound.
+    CHECK(data_times[1] - data_times[0] >= 100);
+    CHECK(data_times[2] - data_times[1] >= 100);
   };
   aio::run(main(curl), {.virtual_clock = false});
 }
