@@ -79,3 +79,32 @@ endif()
 add_library(aio_learner_checks INTERFACE)
 target_compile_definitions(aio_learner_checks INTERFACE
   $<$<NOT:$<CONFIG:Release>>:_GLIBCXX_ASSERTIONS>)
+
+# JSON for lesson 18's service: nlohmann/json from Debian (`nlohmann-json3-dev`), a header-only
+# library. Only the lessons listed in AIO_JSON_LESSONS link it; where it is missing, they (and
+# their benchmarks) are left out with a message, and every other lesson builds as before.
+set(AIO_JSON_LESSONS "18-streaming-service")
+find_package(nlohmann_json 3 QUIET CONFIG)
+add_library(aio_json INTERFACE)
+if(nlohmann_json_FOUND)
+  message(STATUS "aio: nlohmann/json ${nlohmann_json_VERSION} (installed) for lesson 18")
+  target_link_libraries(aio_json INTERFACE nlohmann_json::nlohmann_json)
+else()
+  message(STATUS "aio: nlohmann/json not installed (Debian: nlohmann-json3-dev); lesson 18 is left out")
+endif()
+
+# aio_lesson_available(<NN-topic> <out-var>): false for a lesson whose dependencies are missing.
+function(aio_lesson_available lesson out)
+  if(lesson IN_LIST AIO_JSON_LESSONS AND NOT nlohmann_json_FOUND)
+    set(${out} FALSE PARENT_SCOPE)
+  else()
+    set(${out} TRUE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# aio_link_lesson_dependencies(<target> <NN-topic>): the libraries a lesson needs beyond aio.
+function(aio_link_lesson_dependencies target lesson)
+  if(lesson IN_LIST AIO_JSON_LESSONS)
+    target_link_libraries(${target} PRIVATE aio_json)
+  endif()
+endfunction()

@@ -14,6 +14,10 @@
 # learner's code is built with the standard library's bounds checks there (aio_learner_checks).
 function(aio_lesson lesson)
   set(dir ${PROJECT_SOURCE_DIR}/lessons/${lesson})
+  aio_lesson_available(${lesson} available)
+  if(NOT available)
+    return()  # AioDependencies.cmake said which library is missing
+  endif()
   string(SUBSTRING ${lesson} 0 2 nn)
   set(tag l${nn})
 
@@ -102,6 +106,8 @@ function(_aio_lesson_target target lesson_dir)
     target_link_libraries(${target} PRIVATE aio_learner_checks)
   endif()
   target_link_libraries(${target} PRIVATE aio aio_warnings)
+  get_filename_component(lesson_name ${lesson_dir} NAME)
+  aio_link_lesson_dependencies(${target} ${lesson_name})
   # Tasks, and with them cancel()'s bodies, exist from lesson 04 on (see aio_cancellation).
   get_filename_component(lesson ${lesson_dir} NAME)
   if(NOT lesson MATCHES "^0[0-3]-")
