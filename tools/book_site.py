@@ -6,7 +6,7 @@ What goes in, and where it lands (paths are the repository's, with `book/` dropp
   lessons/NN-topic/README.md           the lesson cards          -> lessons/NN-topic/README.html
   teach/**/*.md                        the classroom kit         -> teach/...
   any other file a page links to       a highlighted page of it  -> path + ".html" (sources, programs)
-  book/*.svg, book/figures/*.svg       the pictures and plots, shown inline where the pages put them
+  book/*.svg, book/figures/*.svg|png   the pictures and plots, shown inline where the pages put them
 
 Every page gets the sidebar (the chapters in order; under the current lesson its card, solutions
 page and kit), previous/next links along the reading order, anchors on its headings that match
@@ -297,7 +297,8 @@ def render(out_dir):
         target = out / page.target
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(frame(template, all_pages, page, source_page(source, colour)))
-    for picture in list(BOOK.glob("*.svg")) + list(BOOK.glob("figures/*.svg")):
+    pictures = [p for pattern in ("*.svg", "*.png") for p in (*BOOK.glob(pattern), *BOOK.glob("figures/" + pattern))]
+    for picture in pictures:
         target = out / site_path(picture)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(picture, target)

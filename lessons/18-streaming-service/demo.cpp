@@ -9,6 +9,7 @@
 #include <aio/coro.hpp>
 #include <aio/http_client.hpp>
 #include <aio/run.hpp>
+#include <aio/signals.hpp>
 #include <aio/sleep.hpp>
 
 #include "service.hpp"
@@ -78,9 +79,7 @@ aio::Coro<void> scripted() {
 }
 
 // ---- --serve: the service for a browser, until Ctrl-C ------------------------------------------
-volatile std::sig_atomic_t interrupted = 0;
-
-aio::Coro<void> serve(std::uint16_t port) {
+aio::Coro<void> serve(std::uint16_t port, aio::SignalSet* stop) {
   service::Config settings = config();
   settings.log = [](const std::string& line) { std::printf("%s %s\n", now().c_str(), line.c_str()); };
   aio::HttpOptions options;
@@ -93,9 +92,10 @@ aio::Coro<void> serve(std::uint16_t port) {
   aio::HttpServer front = co_await aio::HttpServer::start(service::front_router(shared), "127.0.0.1", port, options);
   std::printf("serving on http://127.0.0.1:%u/ (Ctrl-C stops)\n", unsigned(front.port()));
   std::fflush(stdout);
-  // A signal handler may only set a flag; the loop looks at it ten times a second.
-  while (interrupted == 0) co_await aio::sleep(100ms);
-  std::printf("stopping: streams get 2 s to finish\n");
+  // The signal comes as data on a signalfd, through the loop (aio/signals.hpp).
+  const int signal = co_await stop->wait();
+  std::printf("%s: stopping, streams get 2 s to finish\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fflush(stdout);
   co_await front.shutdown(2s);
   co_await upper.shutdown(0s);
   co_await reverse.shutdown(0s);
@@ -105,10 +105,9 @@ aio::Coro<void> serve(std::uint16_t port) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--serve") == 0) {
-    std::signal(SIGINT, [](int) { interrupted = 1; });
-    std::signal(SIGTERM, [](int) { interrupted = 1; });
+    aio::SignalSet stop{SIGINT, SIGTERM};  // before any thread starts: they inherit the mask
     const int port = argc >= 3 ? std::atoi(argv[2]) : 8018;
-    aio::run(serve(std::uint16_t(port)), {.virtual_clock = false});
+    aio::run(serve(std::uint16_t(port), &stop), {.virtual_clock = false});
     return 0;
   }
   aio::run(scripted());

@@ -4,6 +4,7 @@
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/run.hpp>
+#include <aio/signals.hpp>
 #include <aio/sleep.hpp>
 #include <aio/socket_errors.hpp>
 #include <aio/streams.hpp>
@@ -13,6 +14,9 @@
 
 #include "http_test_support.hpp"
 #include "service.hpp"
+
+#include <pthread.h>
+#include <signal.h>
 
 #include <chrono>
 #include <string>
@@ -37,6 +41,17 @@ aio::Coro<service::Services> start_logged(Log* log) {
 aio::Coro<void> watch_stream(aio::StreamReader reader, Log* log) {
   std::string all = co_await aio_test::read_logging(reader, log);
   log->push_back(at("stream ended, complete: " + std::string(aio_test::py(all.ends_with("0\r\n\r\n")))));
+}
+
+aio::Coro<void> signal_later(Log* log, aio::SignalSet* signals) {
+  aio::Task<int> waiting = aio::create_task(signals->wait());
+  co_await aio::sleep(0s);  // the waiting task reads the signalfd, finds nothing, and waits
+  log->push_back("SIGUSR2 sent");
+  // To this thread, which blocks it: a signal sent to the process could go to another thread of
+  // the test program (its watchdog), where nothing blocks it.
+  pthread_kill(pthread_self(), SIGUSR2);
+  const int got = co_await waiting;
+  log->push_back(got == SIGUSR2 ? "the waiting task got SIGUSR2" : "the waiting task got another signal");
 }
 
 aio::Coro<bool> refused(std::uint16_t port) {
@@ -103,4 +118,14 @@ TEST_CASE("a stream longer than the grace period is cancelled and cleans up", "[
         "5.0 got data progress | 5.5 server: grace period over: cancelling 1 connections | "
         "5.5 service: stream of 'a b c d e f g h i j' stopped after 5 tokens | 5.5 shutdown returned | "
         "5.5 stream ended, complete: False");
+}
+
+// The demo's --serve mode stops on SIGINT or SIGTERM this way: the signal arrives as data on a
+// signalfd, in the loop, and the task that awaited it runs the graceful shutdown tested above.
+// On the real clock: a signal is not I/O that the virtual clock's poller could see coming.
+TEST_CASE("a signal reaches a task through the loop as data on a signalfd", "[l18][shutdown]") {
+  aio::SignalSet signals{SIGUSR1, SIGUSR2};
+  Log log;
+  aio::run(signal_later(&log, &signals), {.virtual_clock = false});
+  CHECK(join(log) == "SIGUSR2 sent | the waiting task got SIGUSR2");
 }
