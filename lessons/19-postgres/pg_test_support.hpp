@@ -11,6 +11,7 @@
 #include <aio/coro.hpp>
 #include <aio/pg.hpp>
 #include <aio/task.hpp>
+#include <aio_test/raises.hpp>
 
 #include "pg_server_check.hpp"
 
@@ -18,28 +19,6 @@
 #include <utility>
 
 namespace aio_test {
-
-/// True if awaiting `coro` throws an E (and false if it returns).
-template <class E, class T>
-aio::Coro<bool> raises(aio::Coro<T> coro) {
-  try {
-    co_await std::move(coro);
-  } catch (const E&) {
-    co_return true;
-  }
-  co_return false;
-}
-
-/// True if awaiting `task` throws an E.
-template <class E, class T>
-aio::Coro<bool> raises(aio::Task<T> task) {
-  try {
-    co_await task;
-  } catch (const E&) {
-    co_return true;
-  }
-  co_return false;
-}
 
 /// A table of this test's own, created empty: tests may run in parallel on one server.
 inline aio::Coro<void> fresh_table(aio::pg::Connection* db, std::string name, std::string columns) {
