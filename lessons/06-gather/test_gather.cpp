@@ -10,6 +10,7 @@
 #include <aio_test/log.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -827,4 +828,31 @@ TEST_CASE("a failed child is retrieved even when the gather ends cancelled", "[l
   run_virtual(main_coro(waiter, &log, &reports));
   CHECK(log == Log{"0.2 early fails", "0.5 slow cancelled: ", "0.5 waiter cancelled", "1.5 main returns"});
   CHECK(reports.empty());
+}
+
+namespace {
+
+// Gathers the task that `self` will hold: the task that runs this coroutine.
+aio::Coro<int> gather_myself(std::shared_ptr<aio::Task<int>> self) {
+  co_await aio::sleep(0s);  // until the caller has stored this task in *self
+  std::vector<aio::Task<int>> me{*self};
+  std::vector<int> results = co_await aio::gather(std::move(me));
+  co_return results.front();
+}
+
+}  // namespace
+
+TEST_CASE("a task that gathers itself is told so instead of waiting for ever", "[l06][misuse]") {
+  // asyncio would wait for ever here (the task awaits its own end); aio names the mistake.
+  auto main_coro = []() -> aio::Coro<std::string> {
+    auto self = std::make_shared<aio::Task<int>>();
+    *self = aio::create_task(gather_myself(self));
+    try {
+      co_await *self;
+    } catch (const aio::InvalidStateError& error) {
+      co_return now() + " " + error.what();
+    }
+    co_return "no error";
+  };
+  CHECK(run_virtual(main_coro()) == "0.0 a task cannot gather itself: it would wait for its own end");
 }

@@ -162,8 +162,13 @@ public:
   /// Wait, so that cancelling that task cancels the gather.
   void await_suspend(Waiter& waiter, std::coroutine_handle<> handle) {
     TaskBase& task = detail::current_task_for("aio::gather");
-    for (const Child& child : children_) {
-      if (child.task == &task) throw InvalidStateError("a task cannot gather itself: it would wait for its own end");
+    // A task that gathers itself would wait for its own end. It is one of the children still
+    // running exactly when this gather listens to it: look through its few listeners, not
+    // through every child.
+    for (const DoneListener* listener = task.first_done_listener(); listener != nullptr; listener = listener->next) {
+      if (listener->on_done == &on_child_finished && static_cast<const Child*>(listener)->gather == this) {
+        throw InvalidStateError("a task cannot gather itself: it would wait for its own end");
+      }
     }
     waiter.task = &task;
     waiter.gather = this;
@@ -217,12 +222,14 @@ protected:
       } else {
         child.task->add_done_listener(child);
         child.listening = true;
+        ++listening_;
       }
     }
   }
   // end book:start
 
   void stop_listening() noexcept {
+    if (listening_ == 0) return;  // every child told us it finished: no need to read them all again
     for (Child& child : children_) {
       if (child.listening) child.task->remove_done_listener(child);
     }
@@ -239,6 +246,7 @@ private:
   static void on_child_finished(DoneListener* listener, TaskBase&) {
     auto& child = static_cast<Child&>(*listener);
     child.listening = false;  // the task has unhooked it
+    --child.gather->listening_;
     child.gather->count(child);
   }
 
@@ -341,6 +349,7 @@ private:
   EventLoop* loop_ = nullptr;
   Waiter* first_waiter_ = nullptr;  // the tasks in co_await, in the order they came
   Waiter* last_waiter_ = nullptr;
+  std::size_t listening_ = 0;  // children whose listener is still registered by start()
   int references_ = 0;
   std::exception_ptr error_;
   CancelMessage cancel_message_;

@@ -25,6 +25,8 @@
 #include <bit>
 #include <cstddef>
 #include <new>
+#include <type_traits>
+#include <utility>
 
 namespace aio::detail {
 
@@ -131,7 +133,7 @@ private:
   std::size_t bytes_ = 0;
 };
 
-/// A std::vector allocator whose big arrays come from the BufferCache (gather's children).
+/// A std::vector allocator whose big arrays come from the BufferCache (the ready queue's ring).
 template <class T>
 struct CachedAllocator {
   using value_type = T;
@@ -142,6 +144,18 @@ struct CachedAllocator {
 
   T* allocate(std::size_t n) { return static_cast<T*>(BufferCache::take(n * sizeof(T))); }
   void deallocate(T* p, std::size_t n) noexcept { BufferCache::give_back(p, n * sizeof(T)); }
+
+  // vector<T>(n) would zero every new element; these are left as `new T` leaves them. The ring
+  // never reads a slot it has not written, and zeroing 262,144 slots (4 MiB) costs a loop that
+  // reuses a kept array half a millisecond for nothing.
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
 
   template <class U>
   bool operator==(const CachedAllocator<U>&) const noexcept { return true; }
