@@ -62,7 +62,7 @@ function(_aio_postgresql_lesson)
     if(AIO_POSTGRESQL_FOUND)
       target_link_libraries(${target} PRIVATE aio_postgresql)
       if(target MATCHES "^bench_")
-        # The benchmark runs lessons/19-postgres/measure_asyncpg.py with this Python.
+        # The benchmark runs lessons/19-async-database/measure_asyncpg.py with this Python.
         set(python python3)
         if(AIO_ASYNCPG_PYTHON)
           set(python ${AIO_ASYNCPG_PYTHON})

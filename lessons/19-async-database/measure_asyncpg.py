@@ -1,8 +1,8 @@
-"""Times lesson 19's benchmark workloads on asyncpg, for benchmarks/19-postgres.cpp, which runs
+"""Times lesson 19's benchmark workloads on asyncpg, for benchmarks/19-async-database.cpp, which runs
 this program and reports its numbers next to its own. Prints one line per workload:
 "NAME SECONDS" (the best of `repeat` runs). Needs the server of tools/pg-up (PGHOST, ...).
 
-    python3 lessons/19-postgres/measure_asyncpg.py [repeat]
+    python3 lessons/19-async-database/measure_asyncpg.py [repeat]
 """
 import asyncio
 import sys

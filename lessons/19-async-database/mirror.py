@@ -1,7 +1,7 @@
 """Lesson 19's first program on asyncpg: ten queries of 0.1 s each, one after another on one
 connection, then all at once through a pool of ten. demo.cpp prints the same lines. Lines that
 start with "~ " are measurements on the real clock, compared with their numbers masked.
-Run it with: eval "$(tools/pg-up)"; python3 lessons/19-postgres/mirror.py
+Run it with: eval "$(tools/pg-up)"; python3 lessons/19-async-database/mirror.py
 """
 import asyncio
 import sys

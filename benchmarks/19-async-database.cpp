@@ -15,7 +15,7 @@
 //   BM_inserts_pipelined_aio        co_await db->executemany(...): the same through the loop.
 //   BM_inserts_copy_aio             co_await db->copy_records_to_table(...): COPY FROM STDIN.
 //
-// asyncpg, in the same run: BM_asyncpg_* run lessons/19-postgres/measure_asyncpg.py once (the
+// asyncpg, in the same run: BM_asyncpg_* run lessons/19-async-database/measure_asyncpg.py once (the
 // best of three runs of each workload) and report its seconds as their time.
 #include <aio/cancellation.hpp>
 #include <aio/coro.hpp>
@@ -193,7 +193,7 @@ void BM_inserts_copy_aio(benchmark::State& state) {
 /// Runs measure_asyncpg.py once and keeps its lines "NAME SECONDS".
 std::map<std::string, double> measure_asyncpg() {
   std::map<std::string, double> seconds;
-  const std::string command = std::string(AIO_PYTHON) + " " + AIO_SOURCE_DIR + "/lessons/19-postgres/measure_asyncpg.py 3";
+  const std::string command = std::string(AIO_PYTHON) + " " + AIO_SOURCE_DIR + "/lessons/19-async-database/measure_asyncpg.py 3";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return seconds;
   char name[64];
