@@ -88,6 +88,13 @@ function(_aio_postgresql_lesson)
     elseif(NOT test STREQUAL "l19.cpython")
       set_tests_properties(${test} PROPERTIES DISABLED ON)
     endif()
+    # The claims in cpython/ show asyncpg at work, on the server: each says "skipped: ..." and
+    # exits with 77 when this Python has no asyncpg or no server answers (asyncpg_claim.py),
+    # and tools/check_cpython.py reports that as a failure; CTest reports it as skipped.
+    if(test STREQUAL "l19.cpython")
+      set_tests_properties(${test} PROPERTIES
+        SKIP_REGULAR_EXPRESSION "skipped: (asyncpg is not installed|no PostgreSQL server answers)")
+    endif()
   endforeach()
 endfunction()
 cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL _aio_postgresql_lesson)

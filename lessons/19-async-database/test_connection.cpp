@@ -230,6 +230,7 @@ TEST_CASE("an error in the first of two statements is raised after both are read
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/another_operation.py
 TEST_CASE("a second query while one runs is an InterfaceError, not a mix-up", "[l19][ex2]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -267,6 +268,7 @@ aio::Coro<void> sleep_on_server(Connection* db, double seconds) {
 
 }  // namespace
 
+// CPython: cpython/cancel_query.py
 TEST_CASE("a cancelled query stops on the server and the connection answers next", "[l19][ex3]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -286,6 +288,7 @@ TEST_CASE("a cancelled query stops on the server and the connection answers next
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/cancel_query.py
 TEST_CASE("wait_for on a slow query times out and the connection is idle", "[l19][ex3]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -311,6 +314,7 @@ TEST_CASE("a query that ends before the cancellation arrives is not disturbed", 
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/cancel_query.py
 TEST_CASE("a cancelled query leaves the server with no statement running", "[l19][ex3]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
