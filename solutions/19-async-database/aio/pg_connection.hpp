@@ -244,6 +244,10 @@ inline Coro<std::unique_ptr<Connection>> connect(std::string conninfo) {
   // Owned from here on: whatever happens below, the destructor closes it.
   std::unique_ptr<Connection> connection(new Connection(raw));
   if (PQstatus(raw) == CONNECTION_BAD) throw connection->lost("cannot connect");
+  // The handshake waits on the server, as a query does: on the virtual clock it is outside work,
+  // or a busy machine, slow to start the server's process, would look like a loop with nothing
+  // left to do (the poller counts a quiet socket as idle after a few milliseconds).
+  const OutsideWork handshake(*poller_of(get_running_loop()).inbox());
   co_await connection->finish_connecting();
   // From now on libpq never blocks: PQflush and PQputCopyData say "later" instead of waiting.
   if (PQsetnonblocking(raw, 1) != 0) throw connection->lost("cannot make the connection non-blocking");
@@ -527,21 +531,26 @@ inline Coro<std::size_t> Connection::executemany(std::string sql, std::vector<Pa
 // end book:executemany
 
 namespace detail {
-/// One value in COPY's text format: tab-separated, \N for NULL, backslash escapes.
+/// One value in COPY's text format: tab-separated, \N for NULL, backslash escapes. Most values
+/// have nothing to escape: the text between two special characters is appended in one piece.
 inline void append_copy_value(std::string& line, const Param& value) {
   if (value.is_null()) {
     line += "\\N";
     return;
   }
   if (value.is_binary()) throw InterfaceError("copy_records_to_table sends text: pass bytea as text");
-  for (const char c : value.text()) {
-    switch (c) {
+  std::string_view rest = value.text();
+  for (;;) {
+    const std::size_t special = rest.find_first_of("\\\t\n\r");
+    line.append(rest.substr(0, special));
+    if (special == std::string_view::npos) return;
+    switch (rest[special]) {
       case '\\': line += "\\\\"; break;
       case '\t': line += "\\t"; break;
       case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      default: line += c;
+      default: line += "\\r"; break;
     }
+    rest.remove_prefix(special + 1);
   }
 }
 }  // namespace detail
@@ -580,7 +589,9 @@ inline Coro<std::size_t> Connection::copy_records_to_table(std::string table, st
       detail::append_copy_value(chunk, rows[r][i]);
     }
     chunk += '\n';
-    if (chunk.size() < 64 * 1024 && r + 1 < rows.size()) continue;
+    // Chunks of 16 KiB: the server parses one while the next is formatted. (Larger chunks only
+    // keep it waiting longer for the first.)
+    if (chunk.size() < 16 * 1024 && r + 1 < rows.size()) continue;
     for (;;) {  // 0: libpq's buffer is full (non-blocking mode); make room and try again
       const int put = PQputCopyData(conn_, chunk.data(), int(chunk.size()));
       if (put == 1) break;
