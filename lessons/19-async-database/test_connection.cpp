@@ -20,11 +20,16 @@
 
 #include "pg_test_support.hpp"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -97,6 +102,54 @@ TEST_CASE("other tasks run while a connection is being made", "[l19][ex1]") {
     task.cancel();
   };
   aio::run(main(), {.virtual_clock = true});
+}
+
+/// A stand-in for a server that is slow to start its process: it accepts one connection on a
+/// port of 127.0.0.1, says nothing for `silence`, then hangs up.
+class SilentListener {
+public:
+  explicit SilentListener(std::chrono::milliseconds silence) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size);
+    ::listen(listener_, 1);
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, silence] {
+      const int peer = ::accept(listener_, nullptr, nullptr);
+      std::this_thread::sleep_for(silence);
+      if (peer >= 0) ::close(peer);
+    });
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  ~SilentListener() {
+    thread_.join();
+    ::close(listener_);
+  }
+  int port() const { return port_; }
+
+private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_CASE("a handshake slower than a quiet socket's settling is waited for", "[l19][ex1]") {
+  // On the virtual clock the poller counts a socket quiet for a few milliseconds as idle; a
+  // connect that did not count its handshake as outside work would then end the run in a
+  // DeadlockError while the server is still starting (as on a busy machine).
+  SilentListener server(150ms);
+  auto main = [](int port) -> aio::Coro<void> {
+    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) +
+                                 " sslmode=disable gssencmode=disable connect_timeout=5";
+    const bool raised = co_await raises<aio::pg::ConnectionError>(aio::pg::connect(conninfo));
+    CHECK(raised);  // the server hung up: an error from the handshake, after waiting for it
+  };
+  aio::run(main(server.port()), {.virtual_clock = true});
 }
 
 TEST_CASE("connecting to a port where nobody listens raises ConnectionError", "[l19][ex1]") {
