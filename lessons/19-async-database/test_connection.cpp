@@ -28,6 +28,7 @@
 #include <cstdlib>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -114,9 +115,11 @@ public:
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t size = sizeof address;
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size);
-    ::listen(listener_, 1);
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+        ::listen(listener_, 1) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+      if (listener_ >= 0) ::close(listener_);
+      throw std::runtime_error("the stand-in server could not listen on 127.0.0.1");
+    }
     port_ = ntohs(address.sin_port);
     thread_ = std::thread([this, silence] {
       const int peer = ::accept(listener_, nullptr, nullptr);
