@@ -62,7 +62,7 @@ function(_aio_postgresql_lesson)
     if(AIO_POSTGRESQL_FOUND)
       target_link_libraries(${target} PRIVATE aio_postgresql)
       if(target MATCHES "^bench_")
-        # The benchmark runs lessons/19-postgres/measure_asyncpg.py with this Python.
+        # The benchmark runs lessons/19-async-database/measure_asyncpg.py with this Python.
         set(python python3)
         if(AIO_ASYNCPG_PYTHON)
           set(python ${AIO_ASYNCPG_PYTHON})
@@ -87,6 +87,13 @@ function(_aio_postgresql_lesson)
       endif()
     elseif(NOT test STREQUAL "l19.cpython")
       set_tests_properties(${test} PROPERTIES DISABLED ON)
+    endif()
+    # The claims in cpython/ show asyncpg at work, on the server: each says "skipped: ..." and
+    # exits with 77 when this Python has no asyncpg or no server answers (asyncpg_claim.py),
+    # and tools/check_cpython.py reports that as a failure; CTest reports it as skipped.
+    if(test STREQUAL "l19.cpython")
+      set_tests_properties(${test} PROPERTIES
+        SKIP_REGULAR_EXPRESSION "skipped: (asyncpg is not installed|no PostgreSQL server answers)")
     endif()
   endforeach()
 endfunction()

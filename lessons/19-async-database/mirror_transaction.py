@@ -2,7 +2,7 @@
 error, a slow query cancelled after which the same connection answers, and a query under
 wait_for. demo_transaction.cpp prints the same lines ("~ " lines are real-clock measurements,
 compared with their numbers masked).
-Run it with: eval "$(tools/pg-up)"; python3 lessons/19-postgres/mirror_transaction.py
+Run it with: eval "$(tools/pg-up)"; python3 lessons/19-async-database/mirror_transaction.py
 """
 import asyncio
 import sys

@@ -2,7 +2,7 @@
 rows fetched at once. demo_stream.cpp prints the same lines ("~ " lines are real-clock
 measurements, compared with their numbers masked). asyncpg streams through a server-side cursor,
 which lives inside a transaction, and brings the rows in batches (prefetch, 50 by default).
-Run it with: eval "$(tools/pg-up)"; python3 lessons/19-postgres/mirror_stream.py
+Run it with: eval "$(tools/pg-up)"; python3 lessons/19-async-database/mirror_stream.py
 """
 import asyncio
 import resource

@@ -61,6 +61,7 @@ aio::Coro<void> nested(Connection* db) {
 
 }  // namespace
 
+// CPython: cpython/transaction.py
 TEST_CASE("a transaction whose body returns is committed", "[l19][ex4]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -75,6 +76,7 @@ TEST_CASE("a transaction whose body returns is committed", "[l19][ex4]") {
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/transaction.py
 TEST_CASE("a transaction whose body throws is rolled back and the error goes on", "[l19][ex4]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -89,6 +91,7 @@ TEST_CASE("a transaction whose body throws is rolled back and the error goes on"
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/transaction.py
 TEST_CASE("a task cancelled inside a transaction leaves nothing committed", "[l19][ex4]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -109,6 +112,8 @@ TEST_CASE("a task cancelled inside a transaction leaves nothing committed", "[l1
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/swallowed_error.py
+// (a difference: asyncpg does not raise)
 TEST_CASE("a failed statement whose error the body swallowed makes COMMIT raise", "[l19][ex4]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -128,6 +133,8 @@ TEST_CASE("a failed statement whose error the body swallowed makes COMMIT raise"
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/nested_transaction.py
+// (a difference: asyncpg makes a savepoint)
 TEST_CASE("a transaction inside a transaction is refused", "[l19][ex4]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();

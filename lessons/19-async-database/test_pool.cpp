@@ -96,6 +96,7 @@ TEST_CASE("a pool never opens more than max_size connections", "[l19][ex5]") {
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/pool_broken_connection.py
 TEST_CASE("a connection given back is lent again, not reopened", "[l19][ex5]") {
   auto main = []() -> aio::Coro<void> {
     auto pool = co_await aio::pg::create_pool("", {.min_size = 1, .max_size = 4});
@@ -110,6 +111,7 @@ TEST_CASE("a connection given back is lent again, not reopened", "[l19][ex5]") {
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/pool_broken_connection.py
 TEST_CASE("a broken connection is discarded, and the next lease gets a new one", "[l19][ex5]") {
   auto main = []() -> aio::Coro<void> {
     auto pool = co_await aio::pg::create_pool("", {.min_size = 1, .max_size = 2});

@@ -20,11 +20,17 @@
 
 #include "pg_test_support.hpp"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -97,6 +103,56 @@ TEST_CASE("other tasks run while a connection is being made", "[l19][ex1]") {
     task.cancel();
   };
   aio::run(main(), {.virtual_clock = true});
+}
+
+/// A stand-in for a server that is slow to start its process: it accepts one connection on a
+/// port of 127.0.0.1, says nothing for `silence`, then hangs up.
+class SilentListener {
+public:
+  explicit SilentListener(std::chrono::milliseconds silence) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+        ::listen(listener_, 1) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+      if (listener_ >= 0) ::close(listener_);
+      throw std::runtime_error("the stand-in server could not listen on 127.0.0.1");
+    }
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, silence] {
+      const int peer = ::accept(listener_, nullptr, nullptr);
+      std::this_thread::sleep_for(silence);
+      if (peer >= 0) ::close(peer);
+    });
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  ~SilentListener() {
+    thread_.join();
+    ::close(listener_);
+  }
+  int port() const { return port_; }
+
+private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_CASE("a handshake slower than a quiet socket's settling is waited for", "[l19][ex1]") {
+  // On the virtual clock the poller counts a socket quiet for a few milliseconds as idle; a
+  // connect that did not count its handshake as outside work would then end the run in a
+  // DeadlockError while the server is still starting (as on a busy machine).
+  SilentListener server(150ms);
+  auto main = [](int port) -> aio::Coro<void> {
+    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) +
+                                 " sslmode=disable gssencmode=disable connect_timeout=5";
+    const bool raised = co_await raises<aio::pg::ConnectionError>(aio::pg::connect(conninfo));
+    CHECK(raised);  // the server hung up: an error from the handshake, after waiting for it
+  };
+  aio::run(main(server.port()), {.virtual_clock = true});
 }
 
 TEST_CASE("connecting to a port where nobody listens raises ConnectionError", "[l19][ex1]") {
@@ -230,6 +286,7 @@ TEST_CASE("an error in the first of two statements is raised after both are read
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/another_operation.py
 TEST_CASE("a second query while one runs is an InterfaceError, not a mix-up", "[l19][ex2]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -267,6 +324,7 @@ aio::Coro<void> sleep_on_server(Connection* db, double seconds) {
 
 }  // namespace
 
+// CPython: cpython/cancel_query.py
 TEST_CASE("a cancelled query stops on the server and the connection answers next", "[l19][ex3]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -286,6 +344,7 @@ TEST_CASE("a cancelled query stops on the server and the connection answers next
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/cancel_query.py
 TEST_CASE("wait_for on a slow query times out and the connection is idle", "[l19][ex3]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();
@@ -311,6 +370,7 @@ TEST_CASE("a query that ends before the cancellation arrives is not disturbed", 
   aio::run(main(), {.virtual_clock = true});
 }
 
+// CPython: cpython/cancel_query.py
 TEST_CASE("a cancelled query leaves the server with no statement running", "[l19][ex3]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();

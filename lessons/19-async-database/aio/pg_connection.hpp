@@ -244,6 +244,10 @@ inline Coro<std::unique_ptr<Connection>> connect(std::string conninfo) {
   // Owned from here on: whatever happens below, the destructor closes it.
   std::unique_ptr<Connection> connection(new Connection(raw));
   if (PQstatus(raw) == CONNECTION_BAD) throw connection->lost("cannot connect");
+  // The handshake waits on the server, as a query does: on the virtual clock it is outside work,
+  // or a busy machine, slow to start the server's process, would look like a loop with nothing
+  // left to do (the poller counts a quiet socket as idle after a few milliseconds).
+  const OutsideWork handshake(*poller_of(get_running_loop()).inbox());
   co_await connection->finish_connecting();
   // From now on libpq never blocks: PQflush and PQputCopyData say "later" instead of waiting.
   if (PQsetnonblocking(raw, 1) != 0) throw connection->lost("cannot make the connection non-blocking");
@@ -255,18 +259,7 @@ inline Coro<std::unique_ptr<Connection>> connect(std::string conninfo) {
 /// Drives PQconnectPoll until the connection is made: libpq says after each call whether it
 /// waits to read or to write, and the socket may change between calls (another address tried).
 inline Coro<void> Connection::finish_connecting() {
-  // PQconnectStart behaves as if the last poll had asked to write.
-  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
-  for (;;) {
-    if (status == PGRES_POLLING_OK) co_return;
-    if (status == PGRES_POLLING_FAILED) throw lost("cannot connect");
-    if (status == PGRES_POLLING_READING) {
-      co_await wait_readable(fd());
-    } else {
-      co_await wait_writable(fd());
-    }
-    status = poll_connection();
-  }
+  AIO_TODO("l19.ex1", "poll, then wait for the direction libpq asks for, until OK or FAILED (see 'Step 1: connecting without blocking')");
 }
 // end book:ex1
 
@@ -311,32 +304,13 @@ inline Coro<void> Connection::flush() {
 /// result up in libpq's buffer (which it compacts, by copying, at every read), and take away the
 /// server's reason to wait for a slow reader.
 inline Coro<void> Connection::until_result_ready() {
-  while (PQisBusy(conn_) == 1) {
-    co_await wait_readable(fd());
-    if (PQconsumeInput(conn_) == 0) throw lost("the connection was lost");
-  }
+  AIO_TODO("l19.ex2", "while libpq lacks bytes for a whole result: wait until the socket is readable, then consume; never read ahead (see 'Step 2: reading the results')");
 }
 
 /// Reads every result of the query in flight, up to libpq's null: then, and only then, the
 /// connection is idle. Returns the last result; throws the first error, after the end.
 inline Coro<Result> Connection::read_results() {
-  Result last;
-  std::optional<Error> failure;
-  for (;;) {
-    co_await until_result_ready();
-    PGresult* raw = PQgetResult(conn_);
-    if (raw == nullptr) break;  // the query is over: the connection may take the next one
-    Result result(raw);
-    if (result.exec_status() == PGRES_FATAL_ERROR) {
-      if (!failure) failure = error_of(raw);
-    } else {
-      last = std::move(result);
-    }
-  }
-  in_flight_ = false;
-  if (PQstatus(conn_) == CONNECTION_BAD) throw lost("the connection was lost");
-  if (failure) throw *failure;
-  co_return last;
+  AIO_TODO("l19.ex2", "every result up to the null, keeping the last; the first error is thrown only after the end (see 'Step 2: reading the results')");
 }
 // end book:ex2
 
@@ -363,20 +337,7 @@ inline Coro<Result> Connection::results_or_cancel() {
 /// wrong here (a second cancellation, the server gone), the query stays in flight and the
 /// Operation closes the connection. Each request sent counts in cancels_sent().
 inline Coro<void> Connection::cancel_on_server() {
-  std::shared_ptr<PGcancel> handle(PQgetCancel(conn_), &PQfreeCancel);
-  try {
-    ++cancels_sent_;
-    // A named local, not a lambda inside the co_await's expression: GCC 12 destroys captures
-    // of such a temporary twice.
-    auto request = [handle] {
-      char error[256];
-      return PQcancel(handle.get(), error, sizeof error) == 1;
-    };
-    co_await to_thread(request);
-    co_await read_results();  // 57014 query_canceled, or the result if it finished meanwhile
-  } catch (...) {
-    // Expected: query_canceled. Anything else left the query in flight (see above).
-  }
+  AIO_TODO("l19.ex3", "PQcancel in a worker thread, then read the query to its end; whatever fails here leaves it in flight (see 'Step 3: cancelling on the server')");
 }
 // end book:ex3
 
@@ -420,39 +381,8 @@ Coro<T> Connection::fetchval_params(std::string sql, Params params) {
 
 // ---- ex6: streaming rows ----------------------------------------------------------------------
 // book:ex6
-inline AsyncGenerator<Row> Connection::cursor(std::string sql, Params params) {
-  Operation operation(*this);
-  send(sql, params);
-  // Each row comes as a result of its own (PGRES_SINGLE_TUPLE), then an empty PGRES_TUPLES_OK.
-  if (PQsetSingleRowMode(conn_) == 0) throw InterfaceError("libpq refused single-row mode");
-  co_await flush();
-  std::optional<Error> failure;
-  std::exception_ptr stopped;  // the consumer closed the generator, or its task was cancelled
-  try {
-    for (;;) {
-      co_await until_result_ready();
-      Result result(PQgetResult(conn_));
-      if (!result) {
-        in_flight_ = false;
-        break;
-      }
-      if (result.exec_status() == PGRES_SINGLE_TUPLE) {
-        co_yield result.row(0);
-      } else if (result.exec_status() == PGRES_FATAL_ERROR && !failure) {
-        failure = error_of(result.get());
-      }
-    }
-  } catch (const GeneratorExit&) {
-    stopped = std::current_exception();
-  } catch (const CancelledError&) {
-    stopped = std::current_exception();
-  }
-  if (stopped) {
-    co_await cancel_on_server();  // the rest of the rows are not wanted: stop sending them
-    std::rethrow_exception(stopped);
-  }
-  if (PQstatus(conn_) == CONNECTION_BAD) throw lost("the connection was lost");
-  if (failure) throw *failure;
+inline AsyncGenerator<Row> Connection::cursor([[maybe_unused]] std::string sql, [[maybe_unused]] Params params) {
+  AIO_TODO("l19.ex6", "single-row mode: yield each row as its result comes; a consumer that stops early must not leave the query running (see 'Step 6: streaming rows')");
 }
 // end book:ex6
 
@@ -527,21 +457,26 @@ inline Coro<std::size_t> Connection::executemany(std::string sql, std::vector<Pa
 // end book:executemany
 
 namespace detail {
-/// One value in COPY's text format: tab-separated, \N for NULL, backslash escapes.
+/// One value in COPY's text format: tab-separated, \N for NULL, backslash escapes. Most values
+/// have nothing to escape: the text between two special characters is appended in one piece.
 inline void append_copy_value(std::string& line, const Param& value) {
   if (value.is_null()) {
     line += "\\N";
     return;
   }
   if (value.is_binary()) throw InterfaceError("copy_records_to_table sends text: pass bytea as text");
-  for (const char c : value.text()) {
-    switch (c) {
+  std::string_view rest = value.text();
+  for (;;) {
+    const std::size_t special = rest.find_first_of("\\\t\n\r");
+    line.append(rest.substr(0, special));
+    if (special == std::string_view::npos) return;
+    switch (rest[special]) {
       case '\\': line += "\\\\"; break;
       case '\t': line += "\\t"; break;
       case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      default: line += c;
+      default: line += "\\r"; break;
     }
+    rest.remove_prefix(special + 1);
   }
 }
 }  // namespace detail
@@ -580,7 +515,9 @@ inline Coro<std::size_t> Connection::copy_records_to_table(std::string table, st
       detail::append_copy_value(chunk, rows[r][i]);
     }
     chunk += '\n';
-    if (chunk.size() < 64 * 1024 && r + 1 < rows.size()) continue;
+    // Chunks of 16 KiB: the server parses one while the next is formatted. (Larger chunks only
+    // keep it waiting longer for the first.)
+    if (chunk.size() < 16 * 1024 && r + 1 < rows.size()) continue;
     for (;;) {  // 0: libpq's buffer is full (non-blocking mode); make room and try again
       const int put = PQputCopyData(conn_, chunk.data(), int(chunk.size()));
       if (put == 1) break;

@@ -44,6 +44,8 @@ aio::Coro<long> count_stream(aio::AsyncGenerator<Row> rows) {
 // ---------------------------------------------------------------------------------------------
 // l19.ex6: streaming rows
 
+// CPython: cpython/cursor_in_transaction.py
+// (a difference: asyncpg needs a transaction)
 TEST_CASE("a cursor yields every row of a large result, one at a time", "[l19][ex6]") {
   auto main = []() -> aio::Coro<void> {
     auto db = co_await aio::pg::connect();

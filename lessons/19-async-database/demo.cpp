@@ -14,6 +14,7 @@
 
 #include "pg_server_check.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -28,6 +29,32 @@ double seconds_since(RealClock::time_point began) {
   return std::chrono::duration<double>(RealClock::now() - began).count();
 }
 
+// book:timeline
+/// When one query was sent and when its answer came, in microseconds since its part began.
+struct Span {
+  long long start = 0;
+  long long end = 0;
+};
+
+long long micros_since(RealClock::time_point began) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(RealClock::now() - began).count();
+}
+
+/// One row per query, one column per 0.1 s. Times are rounded down to their column: a query
+/// never ends early (pg_sleep sleeps at least its time), and it would take 0.1 s of lateness to
+/// move a bar, so both drivers draw the same picture on a busy machine too.
+void print_timeline(const std::vector<Span>& spans) {
+  constexpr long long column = 100'000;  // microseconds
+  std::printf("timeline, one column per 0.1 s ('#' a query is under way):\n");
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const auto first = std::size_t(spans[i].start / column);
+    const auto length = std::size_t(std::max(1LL, (spans[i].end - spans[i].start) / column));
+    std::printf("  query %2zu  %s%s\n", i + 1, std::string(first, ' ').c_str(), std::string(length, '#').c_str());
+  }
+  std::printf("            |         |\n            0.0       1.0 s\n");
+}
+// end book:timeline
+
 // book:one-query
 /// One request's database work: 0.1 s on the server. Returns the server process that ran it.
 aio::Coro<int> slow_query(aio::pg::Pool* pool) {
@@ -35,20 +62,34 @@ aio::Coro<int> slow_query(aio::pg::Pool* pool) {
 }
 // end book:one-query
 
+aio::Coro<int> timed_query(aio::pg::Pool* pool, RealClock::time_point began, Span* span) {
+  span->start = micros_since(began);
+  const int server = co_await slow_query(pool);
+  span->end = micros_since(began);
+  co_return server;
+}
+
 aio::Coro<void> main_coro() {
   std::printf("== ten queries of 0.1 s on one connection, one after the other\n");
   auto db = co_await aio::pg::connect();
   auto began = RealClock::now();
-  for (int i = 0; i < 10; ++i) co_await db->execute("SELECT pg_sleep(0.1)");
+  std::vector<Span> spans(10);
+  for (Span& span : spans) {
+    span.start = micros_since(began);
+    co_await db->execute("SELECT pg_sleep(0.1)");
+    span.end = micros_since(began);
+  }
   std::printf("~ sequential: 10 queries in %.2f s\n", seconds_since(began));
+  print_timeline(spans);
 
   std::printf("== the same ten at once, through a pool of up to ten connections\n");
   auto pool = co_await aio::pg::create_pool("", {.min_size = 10, .max_size = 10});
   began = RealClock::now();
   std::vector<aio::Coro<int>> queries;
-  for (int i = 0; i < 10; ++i) queries.push_back(slow_query(pool.get()));
+  for (Span& span : spans) queries.push_back(timed_query(pool.get(), began, &span));
   std::vector<int> servers = co_await aio::gather(std::move(queries));
   std::printf("~ concurrent: 10 queries in %.2f s\n", seconds_since(began));
+  print_timeline(spans);
   std::printf("they ran in %zu server processes at once\n", std::set<int>(servers.begin(), servers.end()).size());
   std::printf("the pool holds %zu connections, %zu of them idle\n", pool->size(), pool->idle());
 
