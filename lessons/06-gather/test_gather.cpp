@@ -847,6 +847,7 @@ aio::Coro<void> awaits_future_directly(aio::Future<std::string> future, Log* log
   log->push_back("direct waiter got " + value);
 }
 
+// book:test-future-child
 aio::Coro<void> gathers_a_future_and_a_task(Log* log) {
   aio::EventLoop& loop = aio::get_running_loop();
   aio::Future<std::string> future = aio::create_future<std::string>();
@@ -863,6 +864,7 @@ aio::Coro<void> gathers_a_future_and_a_task(Log* log) {
   co_await ticks;
   co_await direct;
 }
+// end book:test-future-child
 
 }  // namespace
 
