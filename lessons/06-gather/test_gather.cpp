@@ -1007,3 +1007,37 @@ TEST_CASE("cancelling a held gather cancels a future child at once", "[l06][ex4]
                    "1.0 Task-2 sees CancelledError('stop',)", "1.0 await raises CancelledError('stop',)",
                    "2.0 cancel(): True; future.cancelled() = True", "2.0 await raises CancelledError()"});
 }
+
+namespace {
+
+aio::Coro<void> awaits_a_gather_with_a_future(aio::Future<int> future, Log* log) {
+  try {
+    co_await aio::gather(future, pause(5s, log));
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, "waiter sees CancelledError" + aio_test::args(cancelled));
+    throw;
+  }
+}
+
+aio::Coro<void> cancels_the_waiter_of_a_future_child(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<void> waiter = aio::create_task(awaits_a_gather_with_a_future(future, log));
+  co_await aio::sleep(1s);
+  waiter.cancel("bye");
+  stamp(log, std::string("future.cancelled() = ") + aio_test::py(future.cancelled()));
+  try {
+    co_await waiter;
+  } catch (const aio::CancelledError&) {
+    stamp(log, std::string("waiter.cancelled() = ") + aio_test::py(waiter.cancelled()));
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/gather_future_waiter_cancel.py
+TEST_CASE("cancelling the task that awaits gather cancels a future child", "[l06][ex4]") {
+  Log log;
+  run_virtual(cancels_the_waiter_of_a_future_child(&log));
+  CHECK(log == Log{"1.0 future.cancelled() = True", "1.0 waiter sees CancelledError('bye',)",
+                   "1.0 waiter.cancelled() = True"});
+}
