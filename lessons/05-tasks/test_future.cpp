@@ -219,3 +219,66 @@ TEST_CASE("a future dropped before it ends frees its callbacks", "[l05][ex1]") {
   CHECK(counter.use_count() == 1);
   CHECK(*counter == 0);
 }
+
+namespace {
+
+aio::Coro<int> answer_after(aio::Duration delay, int value) {
+  co_await aio::sleep(delay);
+  co_return value;
+}
+
+// Listens to a TaskBase as gather and wait do, and says when it is told. Stops listening when
+// it goes, even if the future never ended (an unfinished exercise throws before it does).
+struct Told : aio::DoneListener {
+  Told(aio::TaskBase& task, Log* l) : watched(&task), log(l) {
+    on_done = [](aio::DoneListener* self, aio::TaskBase& done) {
+      auto* told = static_cast<Told*>(self);
+      told->log->push_back(std::string("told: ") + (done.cancelled() ? "cancelled" : done.error() ? "failed" : "finished"));
+    };
+    task.add_done_listener(*this);
+  }
+  Told(const Told&) = delete;
+  Told& operator=(const Told&) = delete;
+  ~Told() { watched->remove_done_listener(*this); }
+  aio::TaskBase* watched;
+  Log* log;
+};
+
+aio::Coro<void> watches_futures_as_tasks(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::TaskBase& view = future.base();
+  CHECK(&view == &future.base());  // made once
+  Told told(view, log);
+  future.set_result(1);
+  log->push_back(std::string("after set_result: view done() = ") + aio_test::py(view.done()));
+
+  aio::Future<int> failing = aio::create_future<int>();
+  Told told_failing(failing.base(), log);
+  failing.set_exception(std::make_exception_ptr(std::runtime_error("no")));
+
+  aio::Future<int> cancelled = aio::create_future<int>();
+  Told told_cancelled(cancelled.base(), log);
+  const bool took = cancelled.base().cancel("x");
+  log->push_back(std::string("view.cancel(): ") + aio_test::py(took) + ", future cancelled: " +
+                 aio_test::py(cancelled.cancelled()));
+
+  aio::Future<int> done_first = aio::create_future<int>();
+  done_first.set_result(2);
+  log->push_back(std::string("made after the end: done() = ") + aio_test::py(done_first.base().done()));
+
+  aio::Task<int> task = spawn(answer_after(0s, 3));
+  log->push_back("the next task is " + task.get_name());
+  co_await task;
+}
+
+}  // namespace
+
+TEST_CASE("a future seen as a task ends with it, inline, and takes no Task-N name", "[l05][ex1]") {
+  // What gather, wait, as_completed and shield hold for a future (future.base()). The listener
+  // is told inside set_result, as a task's listeners are told inside its completion.
+  Log log;
+  run_virtual(watches_futures_as_tasks(&log));
+  CHECK(log == Log{"told: finished", "after set_result: view done() = True", "told: failed", "told: cancelled",
+                   "view.cancel(): True, future cancelled: True", "made after the end: done() = True",
+                   "the next task is Task-2"});
+}

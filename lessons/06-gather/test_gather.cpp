@@ -1,6 +1,7 @@
 // Tests for aio::gather (exercises l06.ex1 to l06.ex4). Everything runs on the virtual clock, so
 // the timestamps below are exact. Where a test says "CPython: cpython/NAME.py", that program runs
 // the same scenario with asyncio.gather and keeps the output it must print (lNN.cpython runs it).
+#include <aio/future.hpp>
 #include <aio/gather.hpp>
 #include <aio/outcome.hpp>
 #include <aio/run.hpp>
@@ -828,6 +829,218 @@ TEST_CASE("a failed child is retrieved even when the gather ends cancelled", "[l
   run_virtual(main_coro(waiter, &log, &reports));
   CHECK(log == Log{"0.2 early fails", "0.5 slow cancelled: ", "0.5 waiter cancelled", "1.5 main returns"});
   CHECK(reports.empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Futures as children. gather takes an aio::Future<T> (lesson 05) as asyncio's takes any future:
+// it listens to the future's view of itself as a task, which ends in the same call as the future.
+
+namespace {
+
+aio::Coro<std::string> ends_after(std::string name, aio::Duration delay, Log* log) {
+  co_await aio::sleep(delay);
+  stamp(log, name + " child ends");
+  co_return name;
+}
+
+aio::Coro<void> awaits_future_directly(aio::Future<std::string> future, Log* log) {
+  std::string value = co_await future;
+  log->push_back("direct waiter got " + value);
+}
+
+// book:test-future-child
+aio::Coro<void> gathers_a_future_and_a_task(Log* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  aio::Future<std::string> future = aio::create_future<std::string>();
+  aio::Task<void> direct = aio::create_task(awaits_future_directly(future, log));
+  co_await aio::sleep(0s);  // the direct waiter listens first
+  aio::Task<void> ticks;
+  loop.call_later(1s, [future, log, &ticks]() mutable {
+    future.set_result("future");
+    stamp(log, "set_result");
+    ticks = aio::create_task(ticker(4, log));
+  });
+  auto [from_future, from_task] = co_await aio::gather(future, ends_after("task", 500ms, log));
+  stamp(log, "main resumed with ['" + from_future + "', '" + from_task + "']");
+  co_await ticks;
+  co_await direct;
+}
+// end book:test-future-child
+
+}  // namespace
+
+// CPython: cpython/gather_future_hops.py
+TEST_CASE("a future child wakes the waiter two iterations after set_result", "[l06][ex1]") {
+  Log log;
+  run_virtual(gathers_a_future_and_a_task(&log));
+  CHECK(log == Log{"0.5 task child ends", "1.0 set_result", "direct waiter got future", "tick 0",
+                   "1.0 main resumed with ['future', 'task']", "tick 1", "tick 2", "tick 3"});
+}
+
+namespace {
+
+aio::Coro<void> gathers_futures(Log* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  std::vector<aio::Future<std::string>> futures;
+  for (int i = 0; i < 3; ++i) futures.push_back(aio::create_future<std::string>());
+  loop.call_later(3s, [f = futures[0]]() mutable { f.set_result("a"); });
+  loop.call_later(2s, [f = futures[1]]() mutable { f.set_result("b"); });
+  loop.call_later(1s, [f = futures[2]]() mutable { f.set_result("c"); });
+  std::vector<std::string> values = co_await aio::gather(futures);
+  stamp(log, "gather: " + py_list(values));
+}
+
+aio::Coro<void> gathers_failing_futures(Log* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  std::vector<aio::Future<std::string>> futures = {aio::create_future<std::string>(),
+                                                   aio::create_future<std::string>()};
+  loop.call_later(1s, [f = futures[0]]() mutable { f.set_exception(std::make_exception_ptr(std::invalid_argument("bad"))); });
+  loop.call_later(2s, [f = futures[1]]() mutable { f.set_result("late"); });
+  std::vector<aio::Outcome<std::string>> outcomes = co_await aio::gather(aio::return_exceptions, futures);
+  stamp(log, std::string("return_exceptions: ") + (outcomes[0].has_exception() ? "failed" : "value") + ", " +
+                 outcomes[1].value());
+
+  futures = {aio::create_future<std::string>(), aio::create_future<std::string>()};
+  loop.call_later(1s, [f = futures[0]]() mutable { f.set_exception(std::make_exception_ptr(std::invalid_argument("first"))); });
+  loop.call_later(2s, [f = futures[1]]() mutable { f.set_result("still set"); });
+  try {
+    co_await aio::gather(futures);
+  } catch (const std::invalid_argument& error) {
+    stamp(log, std::string("raises '") + error.what() + "'; the other is done: " + aio_test::py(futures[1].done()));
+  }
+  co_await aio::sleep(2s);
+  stamp(log, "the other holds '" + futures[1].result() + "'");
+}
+
+}  // namespace
+
+// CPython: cpython/gather_futures.py
+TEST_CASE("gather over a vector of futures gives their values in argument order", "[l06][ex1]") {
+  Log log;
+  run_virtual(gathers_futures(&log));
+  CHECK(log == Log{"3.0 gather: ['a', 'b', 'c']"});
+}
+
+// CPython: cpython/gather_futures.py
+TEST_CASE("a future's exception reaches the waiter, or its slot", "[l06][ex3]") {
+  Log log;
+  run_virtual(gathers_failing_futures(&log));
+  CHECK(log == Log{"2.0 return_exceptions: failed, late", "3.0 raises 'first'; the other is done: False",
+                   "5.0 the other holds 'still set'"});
+}
+
+namespace {
+
+aio::Coro<int> square_quietly(int n) {
+  co_await aio::sleep(1s);
+  co_return n * n;
+}
+
+aio::Coro<void> mixes_future_task_and_coroutine(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::get_running_loop().call_later(2s, [future]() mutable { future.set_result(7); });
+  aio::Task<int> task = aio::create_task(square_quietly(3));
+  auto gathering = aio::gather(future, task, square_quietly(4));
+  log->push_back("names: " + task.get_name() + ", " + std::get<2>(gathering.tasks()).get_name());
+  auto [a, b, c] = co_await gathering;
+  stamp(log, std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(c));
+}
+
+}  // namespace
+
+TEST_CASE("variadic gather mixes a future, a task and a coroutine", "[l06][ex3]") {
+  // A future takes no Task-N name (cpython/gather_future_cancel.py): main is Task-1, so the two
+  // tasks are Task-2 and Task-3.
+  Log log;
+  run_virtual(mixes_future_task_and_coroutine(&log));
+  CHECK(log == Log{"names: Task-2, Task-3", "2.0 7 9 16"});
+}
+
+namespace {
+
+aio::Coro<int> child_named_reporting(aio::Duration delay, Log* log) {
+  try {
+    co_await aio::sleep(delay);
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, aio::current_task()->name() + " sees CancelledError" + aio_test::args(cancelled));
+    throw;
+  }
+  co_return 0;
+}
+
+aio::Coro<void> cancels_gathers_of_futures(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  auto gathering = aio::gather(future, child_named_reporting(2s, log));
+  co_await aio::sleep(1s);
+  const bool took = gathering.cancel("stop");
+  stamp(log, std::string("cancel('stop'): ") + aio_test::py(took) + "; future.cancelled() = " +
+                 aio_test::py(future.cancelled()));
+  try {
+    co_await gathering;
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, "await raises CancelledError" + aio_test::args(cancelled));
+  }
+
+  aio::Task<int> done_task = aio::create_task(child_named_reporting(0s, log));
+  future = aio::create_future<int>();
+  auto outcomes = aio::gather(aio::return_exceptions, done_task, future);
+  co_await aio::sleep(1s);
+  const bool took_again = outcomes.cancel();
+  stamp(log, std::string("cancel(): ") + aio_test::py(took_again) + "; future.cancelled() = " +
+                 aio_test::py(future.cancelled()));
+  try {
+    co_await outcomes;
+    stamp(log, "await gives the outcomes");
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, "await raises CancelledError" + aio_test::args(cancelled));
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/gather_future_cancel.py
+TEST_CASE("cancelling a held gather cancels a future child at once", "[l06][ex4]") {
+  // The second half: the future, the last child pending, ends inside cancel(); the gather must
+  // already know that it was cancelled.
+  Log log;
+  run_virtual(cancels_gathers_of_futures(&log));
+  CHECK(log == Log{"1.0 cancel('stop'): True; future.cancelled() = True",
+                   "1.0 Task-2 sees CancelledError('stop',)", "1.0 await raises CancelledError('stop',)",
+                   "2.0 cancel(): True; future.cancelled() = True", "2.0 await raises CancelledError()"});
+}
+
+namespace {
+
+aio::Coro<void> awaits_a_gather_with_a_future(aio::Future<int> future, Log* log) {
+  try {
+    co_await aio::gather(future, pause(5s, log));
+  } catch (const aio::CancelledError& cancelled) {
+    stamp(log, "waiter sees CancelledError" + aio_test::args(cancelled));
+    throw;
+  }
+}
+
+aio::Coro<void> cancels_the_waiter_of_a_future_child(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<void> waiter = aio::create_task(awaits_a_gather_with_a_future(future, log));
+  co_await aio::sleep(1s);
+  waiter.cancel("bye");
+  stamp(log, std::string("future.cancelled() = ") + aio_test::py(future.cancelled()));
+  try {
+    co_await waiter;
+  } catch (const aio::CancelledError&) {
+    stamp(log, std::string("waiter.cancelled() = ") + aio_test::py(waiter.cancelled()));
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/gather_future_waiter_cancel.py
+TEST_CASE("cancelling the task that awaits gather cancels a future child", "[l06][ex4]") {
+  Log log;
+  run_virtual(cancels_the_waiter_of_a_future_child(&log));
+  CHECK(log == Log{"1.0 future.cancelled() = True", "1.0 waiter sees CancelledError('bye',)",
+                   "1.0 waiter.cancelled() = True"});
 }
 
 namespace {

@@ -9,6 +9,7 @@
 // watch, on_completion and take, and not yet NextAwaiter::await_suspend (ex5).
 // cancel() is lesson 08's; the tests that cancel use the finished one as a black box.
 #include <aio/as_completed.hpp>
+#include <aio/future.hpp>
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
@@ -430,4 +431,55 @@ TEST_CASE("a task that ends as the time runs out still times out", "[l07][ex5]")
   aio::run(main(&log), {.virtual_clock = true});
   CHECK(join(log) ==
         "tick 0 | child 0 ends | tick 1 | TimeoutError | the task is done: True | tick 2 | tick 3");
+}
+
+// ---- futures: as_completed takes them as asyncio's does ---------------------------------------
+
+namespace {
+
+std::string at_now(const std::string& what) { return aio::format_seconds(aio::get_running_loop().time()) + " " + what; }
+
+aio::Coro<void> futures_as_completed(Log* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  std::vector<aio::Future<int>> futures;
+  for (int i = 0; i < 3; ++i) futures.push_back(aio::create_future<int>());
+  loop.call_later(3s, [f = futures[0]]() mutable { f.set_result(1); });
+  loop.call_later(1s, [f = futures[1]]() mutable { f.set_result(2); });
+  loop.call_later(2s, [f = futures[2]]() mutable { f.set_exception(std::make_exception_ptr(std::invalid_argument("bad"))); });
+  for (auto next : aio::as_completed(futures)) {
+    try {
+      const int value = co_await next;
+      log->push_back(at_now("got " + std::to_string(value)));
+    } catch (const std::invalid_argument& error) {
+      log->push_back(at_now(std::string("raises '") + error.what() + "'"));
+    }
+  }
+}
+
+aio::Coro<void> future_and_task_as_completed(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<int> task = aio::create_task(after(1s, 10));
+  aio::get_running_loop().call_later(2s, [future]() mutable { future.set_result(20); });
+  std::vector<aio::TaskRef> both = {future, task};
+  for (auto next : aio::as_completed(both)) {
+    aio::TaskRef finished = co_await next;
+    log->push_back(at_now(std::string(finished == future ? "future" : "task") + " gives " +
+                          std::to_string(finished.result_as<int>())));
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/as_completed_futures.py
+TEST_CASE("as_completed gives futures' values in the order they are set", "[l07][ex4]") {
+  Log log;
+  aio::run(futures_as_completed(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 got 2", "2.0 raises 'bad'", "3.0 got 1"});
+}
+
+// CPython: cpython/as_completed_futures.py
+TEST_CASE("as_completed mixes futures and tasks through TaskRef", "[l07][ex4]") {
+  Log log;
+  aio::run(future_and_task_as_completed(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 task gives 10", "2.0 future gives 20"});
 }

@@ -7,6 +7,7 @@
 //
 // cancel() is lesson 08's. Where a test cancels a task, it uses the finished one from
 // solutions/08-cancellation as a black box: the wait only has to let go of its task.
+#include <aio/future.hpp>
 #include <aio/run.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
@@ -572,4 +573,66 @@ TEST_CASE("cancelling a wait with a timeout takes its timer off the loop", "[l07
   aio::run_until_complete(loop, main());
   CHECK(loop.time() == 1500ms);
   CHECK_FALSE(loop.has_work());
+}
+
+// ---- futures: wait() takes them as TaskRef handles, as asyncio's takes any future ------------
+
+namespace {
+
+std::string which(const std::vector<aio::TaskRef>& refs, const aio::Future<int>& future) {
+  std::string text;
+  for (const aio::TaskRef& ref : refs) text += std::string(text.empty() ? "" : ", ") + (ref == future ? "future" : "task");
+  return "[" + text + "]";
+}
+
+aio::Coro<int> task_result_after(aio::Duration delay) {
+  co_await aio::sleep(delay);
+  co_return 10;
+}
+
+aio::Coro<void> waits_for_a_future_and_a_task(Log* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  auto stamp = [log](const std::string& what) {
+    log->push_back(aio::format_seconds(aio::get_running_loop().time()) + " " + what);
+  };
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<int> task = aio::create_task(task_result_after(2s));
+  aio::Task<void> ticks;
+  loop.call_later(1s, [future, log, &ticks, stamp]() mutable {
+    future.set_result(5);
+    stamp("set_result");
+    ticks = aio::create_task(ticker(log, 3));
+  });
+  std::vector<aio::TaskRef> both = {future, task};
+  aio::WaitResult<aio::AnyResult> result = co_await aio::wait(both, aio::FIRST_COMPLETED);
+  stamp("main resumed: done " + which(result.done, future) + ", pending " + which(result.pending, future));
+  co_await ticks;
+  const int from_task = co_await task;
+  stamp("the future holds " + std::to_string(result.done[0].result_as<int>()) + "; the task gives " +
+        std::to_string(from_task));
+
+  std::vector<aio::Future<int>> never = {aio::create_future<int>()};
+  result = co_await aio::wait(never, aio::ALL_COMPLETED, 1s);
+  stamp("timeout: " + std::to_string(result.done.size()) + " done, " + std::to_string(result.pending.size()) +
+        " pending; done() = " + aio_test::py(never[0].done()));
+
+  // What a TaskRef to a future can do: give the typed future back, and cancel it.
+  aio::TaskRef ref = result.pending[0];
+  CHECK(ref.is_future());
+  CHECK(ref.as_future<int>() == never[0]);
+  CHECK_THROWS_AS(ref.as<int>(), aio::InvalidStateError);
+  CHECK_THROWS_AS(ref.as_future<std::string>(), aio::InvalidStateError);
+  CHECK(ref.cancel("why"));
+  stamp(std::string("after ref.cancel('why'): cancelled() = ") + aio_test::py(never[0].cancelled()));
+}
+
+}  // namespace
+
+// CPython: cpython/wait_futures.py
+TEST_CASE("wait takes futures and tasks, with the hops of a task", "[l07][ex2]") {
+  Log log;
+  aio::run(waits_for_a_future_and_a_task(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 set_result", "tick 0", "1.0 main resumed: done [future], pending [task]", "tick 1",
+                   "tick 2", "2.0 the future holds 5; the task gives 10", "3.0 timeout: 0 done, 1 pending; done() = False",
+                   "3.0 after ref.cancel('why'): cancelled() = True"});
 }

@@ -8,6 +8,7 @@
 #include <aio/clock.hpp>
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
+#include <aio/future.hpp>
 #include <aio/run.hpp>
 #include <aio/shield.hpp>
 #include <aio/sleep.hpp>
@@ -480,4 +481,79 @@ TEST_CASE("a task destroyed while it waits through a shield leaves nothing behin
   }
   CHECK(log == Log{"waiting through the shield", "Task was destroyed but it is pending: <Task 'Task-1'>",
                    "Task was destroyed but it is pending: <Task 'Task-2'>"});
+}
+
+// ---- futures: shield takes an aio::Future as asyncio's takes any future ------------------------
+
+namespace {
+
+aio::Coro<void> shields_a_future(aio::Future<int> future, Log* log) {
+  try {
+    const int value = co_await aio::shield(future);
+    log->push_back(at("caller got " + std::to_string(value)));
+  } catch (const aio::CancelledError& cancelled) {
+    log->push_back(at("caller sees CancelledError" + aio_test::args(cancelled)));
+    throw;
+  }
+}
+
+aio::Coro<void> cancels_a_caller_of_a_shielded_future(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<void> task = aio::create_task(shields_a_future(future, log));
+  aio::get_running_loop().call_later(2s, [future]() mutable { future.set_result(42); });
+  co_await aio::sleep(1s);
+  task.cancel("stop");
+  co_await aio::sleep(0s);
+  log->push_back(at(std::string("future.cancelled() = ") + py(future.cancelled())));
+  co_await aio::sleep(2s);
+  log->push_back(at("future.result() = " + std::to_string(future.result())));
+}
+
+aio::Coro<void> counts_the_hops_of_a_shielded_future(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<void> ticks;
+  aio::Task<void> task = aio::create_task(shields_a_future(future, log));
+  aio::get_running_loop().call_later(1s, [future, log, &ticks]() mutable {
+    future.set_result(7);
+    log->push_back(at("set_result"));
+    ticks = aio::create_task(ticker(log, 3));
+  });
+  co_await task;
+  co_await ticks;
+}
+
+aio::Coro<void> cancels_a_shielded_future(Log* log) {
+  aio::Future<int> future = aio::create_future<int>();
+  aio::Task<void> task = aio::create_task(shields_a_future(future, log));
+  co_await aio::sleep(1s);
+  future.cancel("why");
+  try {
+    co_await task;
+  } catch (const aio::CancelledError&) {
+    log->push_back(at(std::string("caller cancelled() = ") + py(task.cancelled())));
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/shield_future.py
+TEST_CASE("shield of a future: the caller's cancel stops at the shield", "[l10][ex2]") {
+  Log log;
+  aio::run(cancels_a_caller_of_a_shielded_future(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 caller sees CancelledError('stop',)", "1.0 future.cancelled() = False",
+                   "3.0 future.result() = 42"});
+}
+
+// CPython: cpython/shield_future.py
+TEST_CASE("shield of a future resumes two iterations after set_result", "[l10][ex1]") {
+  Log log;
+  aio::run(counts_the_hops_of_a_shielded_future(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 set_result", "tick 0", "1.0 caller got 7", "tick 1", "tick 2"});
+}
+
+// CPython: cpython/shield_future.py
+TEST_CASE("a future cancelled under a shield cancels the caller without the message", "[l10][ex1]") {
+  Log log;
+  aio::run(cancels_a_shielded_future(&log), {.virtual_clock = true});
+  CHECK(log == Log{"1.0 caller sees CancelledError()", "1.0 caller cancelled() = True"});
 }

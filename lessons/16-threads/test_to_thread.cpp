@@ -4,6 +4,7 @@
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/future.hpp>
+#include <aio/gather.hpp>
 #include <aio/run.hpp>
 #include <aio/run_in_executor.hpp>
 #include <aio/sleep.hpp>
@@ -92,6 +93,18 @@ TEST_CASE("run_in_executor submits at once to the executor it is given", "[l16][
     co_return co_await future;
   };
   CHECK(aio::run(main(&pool), {.virtual_clock = true}) == 5);
+}
+
+TEST_CASE("gather takes two run_in_executor futures and gives both results", "[l16][ex2]") {
+  // A future is a child like a task (lesson 06): no wrapper task, the results in argument order.
+  aio::ThreadPoolExecutor pool(2);
+  auto main = [](aio::ThreadPoolExecutor* pool) -> aio::Coro<int> {
+    aio::EventLoop& loop = aio::get_running_loop();
+    auto [a, b] = co_await aio::gather(aio::run_in_executor(loop, *pool, slow_square, 3),
+                                       aio::run_in_executor(loop, *pool, slow_square, 4));
+    co_return a * 100 + b;
+  };
+  CHECK(aio::run(main(&pool), {.virtual_clock = true}) == 916);
 }
 
 TEST_CASE("wait_for around a 50 ms to_thread job with a 1 s limit succeeds", "[l16][ex2]") {

@@ -7,14 +7,20 @@
 //   results = await asyncio.gather(*coros)
 //   std::vector<int> results = co_await aio::gather(std::move(coros));   // std::vector<Coro<int>>
 //                                                                         // or std::vector<Task<int>>
+//   a, b = await asyncio.gather(future, task)           # futures too: a Task is a Future
+//   auto [a, b] = co_await aio::gather(future, task);               // aio::Future<T> (lesson 05)
+//
 //   results = await asyncio.gather(*coros, return_exceptions=True)
 //   auto outcomes = co_await aio::gather(aio::return_exceptions, std::move(coros));
 //                                                   // std::vector<aio::Outcome<int>>
 //
 // The rules are asyncio's:
 //   - Each Coro argument is wrapped in a task at once, in argument order (asyncio's
-//     ensure_future), so the children start running as soon as the caller suspends; a Task
-//     argument is used as it is.
+//     ensure_future), so the children start running as soon as the caller suspends; a Task or
+//     a Future argument is used as it is. The gather speaks to a future child through the
+//     future's view of itself as a task (future.base(), lesson 05), which ends in the same call
+//     as the future: so a future child is counted at the same moment as in asyncio, and
+//     cancelling the gather cancels the future.
 //   - Results come in argument order, whatever order the children finish in. A child that
 //     returns void fills its slot with aio::Nothing (Python's None).
 //   - Without return_exceptions, the first child to fail (in finishing order) ends the gather:
@@ -53,6 +59,7 @@
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/frame_allocator.hpp>
+#include <aio/future.hpp>
 #include <aio/not_implemented.hpp>
 #include <aio/outcome.hpp>
 #include <aio/sleep.hpp>
@@ -313,8 +320,8 @@ private:
   /// settled it first). False if it is too late (completed) or no child could be cancelled: the
   /// task then delivers the cancellation itself at its next step.
   bool forward_cancel([[maybe_unused]] const CancelMessage& message) {
-    AIO_TODO("l06.ex4", "too late once completed; else pass the request on to the children, and "
-                        "remember it if one took it (see 'Step 5: cancelling the waiter')");
+    AIO_TODO("l06.ex4", "too late once completed; else note the request first, pass it on to every "
+                        "child, and forget it if none took it (see 'Step 5: cancelling the waiter')");
   }
   // end book:forward-cancel
 
@@ -363,34 +370,46 @@ private:
   // end book:core-state
 };
 
+/// The handle a gather keeps for each argument: a coroutine's new task, or the task or the
+/// future it was given.
 template <class T>
-Task<T> as_task(Coro<T> coro) {
+Task<T> as_child(Coro<T> coro) {
   return create_task(std::move(coro));
 }
 template <class T>
-Task<T> as_task(Task<T> task) {
+Task<T> as_child(Task<T> task) {
   return task;
 }
+template <class T>
+Future<T> as_child(Future<T> future) {
+  return future;
+}
 
-/// What gather accepts: Coro<T> (wrapped in a task) and Task<T>; `type` is T.
+/// What gather accepts: Coro<T> (wrapped in a task), Task<T> and Future<T>; `handle` is what the
+/// gather keeps (Task<T> or Future<T>), whose value_type is T.
 template <class A>
 struct GatherArgument {};
 template <class T>
 struct GatherArgument<Coro<T>> {
-  using type = T;
+  using handle = Task<T>;
 };
 template <class T>
 struct GatherArgument<Task<T>> {
-  using type = T;
+  using handle = Task<T>;
+};
+template <class T>
+struct GatherArgument<Future<T>> {
+  using handle = Future<T>;
 };
 template <class A>
-concept Gatherable = requires { typename GatherArgument<A>::type; };
+concept Gatherable = requires { typename GatherArgument<A>::handle; };
 template <class A>
-using GatherValue = typename GatherArgument<A>::type;
+using GatherHandleOf = typename GatherArgument<A>::handle;
 
-/// A finished child's value for a gather without return_exceptions (Nothing for void).
-template <class T>
-ValueOrNothing<T> value_of(const Task<T>& task) {
+/// A finished child's value for a gather without return_exceptions (Nothing for void); `task`
+/// is a Task<T> or a Future<T>.
+template <class H, class T = typename H::value_type>
+ValueOrNothing<T> value_of(const H& task) {
   if constexpr (std::is_void_v<T>) {
     task.result();  // rethrows, should the child have failed
     return Nothing{};
@@ -402,15 +421,15 @@ ValueOrNothing<T> value_of(const Task<T>& task) {
 // book:outcome-of
 /// A finished child's slot with return_exceptions: its exception (a cancelled child's
 /// CancelledError included), or else its value.
-template <class T>
-Outcome<T> outcome_of([[maybe_unused]] const Task<T>& task) {
+template <class H, class T = typename H::value_type>
+Outcome<T> outcome_of([[maybe_unused]] const H& task) {
   AIO_TODO("l06.ex3", "make it with Outcome<T>::success or Outcome<T>::failure; a cancelled child "
                       "has failed too (see 'Step 4: the slots')");
 }
 // end book:outcome-of
 
-template <bool ReturnExceptionsMode, class T>
-GatherSlot<ReturnExceptionsMode, T> slot_of(const Task<T>& task) {
+template <bool ReturnExceptionsMode, class H, class T = typename H::value_type>
+GatherSlot<ReturnExceptionsMode, T> slot_of(const H& task) {
   if constexpr (ReturnExceptionsMode) {
     return outcome_of(task);
   } else {
@@ -442,7 +461,7 @@ public:
   /// Cancels every child still running (asyncio's gather.cancel): true if one of them took it;
   /// the gather then ends with CancelledError, even with return_exceptions.
   bool cancel(CancelMessage message = std::nullopt) { return state_->cancel(message); }
-  /// The children's tasks, in argument order.
+  /// The children's handles (Task or Future), in argument order.
   const auto& tasks() const noexcept { return state_->tasks_; }
 
   class Awaiter : private GatherCore::Waiter {
@@ -472,28 +491,28 @@ private:
 
 }  // namespace detail
 
-/// The shared state of gather(a, b, c): the tasks, their listeners, the core. co_await gives a
-/// std::tuple of results, in argument order.
-template <bool ReturnExceptionsMode, class... Ts>
+/// The shared state of gather(a, b, c): the children's handles (each a Task<T> or a Future<T>),
+/// their listeners, the core. co_await gives a std::tuple of results, in argument order.
+template <bool ReturnExceptionsMode, class... Hs>
 class GatherTupleState final : public detail::GatherCore {
 public:
-  using result_type = std::tuple<detail::GatherSlot<ReturnExceptionsMode, Ts>...>;
+  using result_type = std::tuple<detail::GatherSlot<ReturnExceptionsMode, typename Hs::value_type>...>;
 
-  explicit GatherTupleState(std::tuple<Task<Ts>...> tasks)
+  explicit GatherTupleState(std::tuple<Hs...> tasks)
       : GatherCore(ReturnExceptionsMode),
         tasks_(std::move(tasks)),
-        children_(make_children(std::index_sequence_for<Ts...>{})) {
+        children_(make_children(std::index_sequence_for<Hs...>{})) {
     start(children_);
   }
   ~GatherTupleState() override { stop_listening(); }
 
-  result_type collect() { return collect(std::index_sequence_for<Ts...>{}); }
+  result_type collect() { return collect(std::index_sequence_for<Hs...>{}); }
 
-  std::tuple<Task<Ts>...> tasks_;
+  std::tuple<Hs...> tasks_;
 
 private:
   template <std::size_t... I>
-  std::array<detail::GatherCore::Child, sizeof...(Ts)> make_children(std::index_sequence<I...>) {
+  std::array<detail::GatherCore::Child, sizeof...(Hs)> make_children(std::index_sequence<I...>) {
     return {detail::GatherCore::Child(std::get<I>(tasks_).base())...};
   }
 
@@ -505,28 +524,29 @@ private:
   }
   // end book:collect-tuple
 
-  std::array<detail::GatherCore::Child, sizeof...(Ts)> children_;
+  std::array<detail::GatherCore::Child, sizeof...(Hs)> children_;
 };
 
-/// What gather(a, b, c) returns: a handle to the gather; co_await it for a std::tuple.
-template <bool ReturnExceptionsMode, class... Ts>
-using GatherTuple = detail::GatherHandle<GatherTupleState<ReturnExceptionsMode, Ts...>>;
+/// What gather(a, b, c) returns: a handle to the gather; co_await it for a std::tuple. `Hs` are
+/// the children's handle types (Task<T> or Future<T>).
+template <bool ReturnExceptionsMode, class... Hs>
+using GatherTuple = detail::GatherHandle<GatherTupleState<ReturnExceptionsMode, Hs...>>;
 
 /// The shared state of gather(std::vector<...>): co_await gives a std::vector of results, in the
-/// vector's order.
-template <bool ReturnExceptionsMode, class T>
+/// vector's order. The children are all tasks (H = Task<T>) or all futures (H = Future<T>).
+template <bool ReturnExceptionsMode, class T, class H = Task<T>>
 class GatherRangeState final : public detail::GatherCore {
 public:
   using slot_type = detail::GatherSlot<ReturnExceptionsMode, T>;
   using result_type = std::vector<slot_type>;
 
-  explicit GatherRangeState(std::vector<Task<T>> tasks)
+  explicit GatherRangeState(std::vector<H> tasks)
       : GatherCore(ReturnExceptionsMode), tasks_(std::move(tasks)), children_(make_children(tasks_)) {
     start(children_);
   }
   ~GatherRangeState() override { stop_listening(); }
 
-  std::vector<Task<T>> tasks_;
+  std::vector<H> tasks_;
 
   // book:collect-range
   /// The results, slot i from child i, whatever order they finished in.
@@ -537,10 +557,10 @@ public:
   // end book:collect-range
 
 private:
-  static std::vector<detail::GatherCore::Child> make_children(const std::vector<Task<T>>& tasks) {
+  static std::vector<detail::GatherCore::Child> make_children(const std::vector<H>& tasks) {
     std::vector<detail::GatherCore::Child> children;
     children.reserve(tasks.size());
-    for (const Task<T>& task : tasks) children.emplace_back(task.base());
+    for (const H& task : tasks) children.emplace_back(task.base());
     return children;
   }
 
@@ -548,25 +568,25 @@ private:
 };
 
 /// What gather(std::vector<...>) returns: a handle to the gather; co_await it for a std::vector.
-template <bool ReturnExceptionsMode, class T>
-using GatherRange = detail::GatherHandle<GatherRangeState<ReturnExceptionsMode, T>>;
+template <bool ReturnExceptionsMode, class T, class H = Task<T>>
+using GatherRange = detail::GatherHandle<GatherRangeState<ReturnExceptionsMode, T, H>>;
 
 // book:gather-api
-/// gather(a, b, c): each argument a Coro<T> (run as a new task) or a Task<T>.
+/// gather(a, b, c): each argument a Coro<T> (run as a new task), a Task<T> or a Future<T>.
 template <class... Args>
   requires(detail::Gatherable<Args> && ...)
-GatherTuple<false, detail::GatherValue<Args>...> gather(Args... args) {
+GatherTuple<false, detail::GatherHandleOf<Args>...> gather(Args... args) {
   // A braced list runs its elements in order: the tasks are created in argument order.
-  return GatherTuple<false, detail::GatherValue<Args>...>(new GatherTupleState<false, detail::GatherValue<Args>...>(
-      std::tuple<Task<detail::GatherValue<Args>>...>{detail::as_task(std::move(args))...}));
+  return GatherTuple<false, detail::GatherHandleOf<Args>...>(new GatherTupleState<false, detail::GatherHandleOf<Args>...>(
+      std::tuple<detail::GatherHandleOf<Args>...>{detail::as_child(std::move(args))...}));
 }
 
 /// gather(aio::return_exceptions, a, b, c): a tuple of aio::Outcome, one per argument.
 template <class... Args>
   requires(detail::Gatherable<Args> && ...)
-GatherTuple<true, detail::GatherValue<Args>...> gather(ReturnExceptions, Args... args) {
-  return GatherTuple<true, detail::GatherValue<Args>...>(new GatherTupleState<true, detail::GatherValue<Args>...>(
-      std::tuple<Task<detail::GatherValue<Args>>...>{detail::as_task(std::move(args))...}));
+GatherTuple<true, detail::GatherHandleOf<Args>...> gather(ReturnExceptions, Args... args) {
+  return GatherTuple<true, detail::GatherHandleOf<Args>...>(new GatherTupleState<true, detail::GatherHandleOf<Args>...>(
+      std::tuple<detail::GatherHandleOf<Args>...>{detail::as_child(std::move(args))...}));
 }
 
 /// gather(tasks): a std::vector of results, in the order of `tasks`.
@@ -595,6 +615,16 @@ GatherRange<true, T> gather(ReturnExceptions, std::vector<Coro<T>> coros) {
   tasks.reserve(coros.size());
   for (Coro<T>& coro : coros) tasks.push_back(create_task(std::move(coro)));
   return GatherRange<true, T>(new GatherRangeState<true, T>(std::move(tasks)));
+}
+
+/// gather(futures), with or without return_exceptions: a std::vector of results, in order.
+template <class T>
+GatherRange<false, T, Future<T>> gather(std::vector<Future<T>> futures) {
+  return GatherRange<false, T, Future<T>>(new GatherRangeState<false, T, Future<T>>(std::move(futures)));
+}
+template <class T>
+GatherRange<true, T, Future<T>> gather(ReturnExceptions, std::vector<Future<T>> futures) {
+  return GatherRange<true, T, Future<T>>(new GatherRangeState<true, T, Future<T>>(std::move(futures)));
 }
 // end book:gather-api
 

@@ -4,6 +4,7 @@
 //   write = asyncio.create_task(save(r))         auto write = aio::create_task(save(r));
 //   status = await asyncio.shield(write)         std::string status = co_await aio::shield(write);
 //   await asyncio.shield(save(r))                co_await aio::shield(save(r));   // a task is made for it
+//   await asyncio.shield(fut)                    co_await aio::shield(fut);       // an aio::Future<T>
 //
 // `co_await task` forwards a cancellation of the awaiting task into the task it awaits (lesson
 // 08). Awaiting through shield does not: the rules are CPython 3.11's.
@@ -18,6 +19,9 @@
 //   - Otherwise the awaiting task gets the inner task's result, or its exception.
 //   - A coroutine is wrapped in a task when shield() is called (asyncio's ensure_future), so it
 //     starts running even before the co_await. Keep a Task handle if you want to await it again.
+//
+// A future (aio::Future<T>, lesson 05) is shielded the same way: the shield listens to the
+// future's view of itself as a task (future.base()), so "the inner task" below is the future.
 //
 // Where the awaiting coroutine resumes, from the loop's ready queue:
 //   - the inner task finishes: two loop iterations later, as in asyncio, where the inner task's
@@ -36,6 +40,7 @@
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/future.hpp>
 #include <aio/not_implemented.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
@@ -51,11 +56,12 @@ namespace aio {
 // book:shield-class
 /// What shield() returns: co_await it once, at once. It plays the part of asyncio's outer
 /// future: a DoneListener on the inner task, and a Wait that the awaiting task's cancel() finds.
-/// The listener points into it, so it neither copies nor moves.
-template <class T>
+/// The listener points into it, so it neither copies nor moves. `H` is the inner handle: a
+/// Task<T>, or a Future<T>.
+template <class T, class H = Task<T>>
 class [[nodiscard]] Shield : private DoneListener, private Wait {
 public:
-  explicit Shield(Task<T> inner) : inner_(std::move(inner)) {
+  explicit Shield(H inner) : inner_(std::move(inner)) {
     if (!inner_.valid()) throw std::invalid_argument("aio::shield: the task handle is empty");
   }
   Shield(const Shield&) = delete;
@@ -83,22 +89,22 @@ private:
   static void on_completion(void* self);
   static bool on_cancel(Wait* self, const CancelMessage& message);
 
-  Task<T> inner_;
+  H inner_;
   TaskBase* waiter_ = nullptr;  // the task that awaits; null until it suspends
   State state_ = State::idle;
 };
 // end book:shield-class
 
 // book:shield-suspend
-template <class T>
-void Shield<T>::await_suspend([[maybe_unused]] std::coroutine_handle<> caller) {
+template <class T, class H>
+void Shield<T, H>::await_suspend([[maybe_unused]] std::coroutine_handle<> caller) {
   AIO_TODO("l10.ex1", "note the caller; be the inner task's listener and the caller's Wait; then suspend "
                       "(see 'Step 1: waiting without forwarding')");
 }
 
 // Inside the inner task's completion: only schedule (hop 1, asyncio's done callback).
-template <class T>
-void Shield<T>::on_inner_done(DoneListener* self, TaskBase& inner) {
+template <class T, class H>
+void Shield<T, H>::on_inner_done(DoneListener* self, TaskBase& inner) {
   auto* shield = static_cast<Shield*>(self);
   shield->state_ = State::completing;
   inner.loop().schedule({&on_completion, shield});
@@ -107,14 +113,14 @@ void Shield<T>::on_inner_done(DoneListener* self, TaskBase& inner) {
 // One iteration later (asyncio's _inner_done_callback): wake the awaiting task (hop 2). If its
 // cancellation came first, it has been woken already; the inner task's failure, which nobody
 // awaits now, counts as retrieved, as asyncio's callback reads inner.exception().
-template <class T>
-void Shield<T>::on_completion([[maybe_unused]] void* self) {
+template <class T, class H>
+void Shield<T, H>::on_completion([[maybe_unused]] void* self) {
   AIO_TODO("l10.ex1", "hop 2: wake the caller, unless its cancel came first (then the inner failure only "
                       "counts as read) (see 'Step 1: waiting without forwarding')");
 }
 
-template <class T>
-T Shield<T>::await_resume() {
+template <class T, class H>
+T Shield<T, H>::await_resume() {
   AIO_TODO("l10.ex1", "the caller's own cancel first, then a cancelled inner task (no message), then the "
                       "result (see 'Step 1: waiting without forwarding')");
 }
@@ -124,8 +130,8 @@ T Shield<T>::await_resume() {
 /// The awaiting task is cancelled: it stops waiting at once, and the inner task is NOT
 /// cancelled. Too late (false) once the awaiting task has been woken with the result: the
 /// cancellation then comes at its next co_await, as in asyncio.
-template <class T>
-bool Shield<T>::on_cancel([[maybe_unused]] Wait* self, [[maybe_unused]] const CancelMessage& message) {
+template <class T, class H>
+bool Shield<T, H>::on_cancel([[maybe_unused]] Wait* self, [[maybe_unused]] const CancelMessage& message) {
   AIO_TODO("l10.ex2", "the cancel stops here, never at the inner task; too late once resolved "
                       "(see 'Step 2: the caller is cancelled')");
 }
@@ -142,6 +148,12 @@ Shield<T> shield(Task<T> inner) {
 template <class T>
 Shield<T> shield(Coro<T> coro) {
   return Shield<T>(create_task(std::move(coro)));
+}
+
+/// Awaits the future `inner` without cancelling it when the awaiting task is cancelled.
+template <class T>
+Shield<T, Future<T>> shield(Future<T> inner) {
+  return Shield<T, Future<T>>(std::move(inner));
 }
 // end book:shield
 

@@ -284,6 +284,15 @@ protected:
     if (!name.empty()) name_ = std::move(name);
   }
 
+  /// For something that ends like a task but drives no coroutine (lesson 05's view of a future
+  /// as a task). It takes no Task-N number, as an asyncio Future takes none, and schedules
+  /// nothing; it is never in the loop's list of pending tasks. Its owner ends it with finish(),
+  /// first taking the reference that finish() gives back.
+  struct NoCoroutine {
+    explicit NoCoroutine() = default;
+  };
+  TaskBase(EventLoop& loop, NoCoroutine, std::string name) : loop_(&loop), id_(0), name_(std::move(name)) {}
+
   virtual ~TaskBase() {
     if (ListHook::linked()) {  // finished with an exception that nobody retrieved
       ListHook::unlink();

@@ -30,6 +30,13 @@
 //   - an exception set on a future that nobody retrieves is not reported (asyncio logs "Future
 //     exception was never retrieved"); a task's is (aio/task.hpp).
 //   - there is no remove_done_callback: C++ callables cannot be compared for equality.
+//
+// A future seen as a task. gather, wait, as_completed and shield (lessons 06, 07 and 10) take
+// futures as well as tasks, as asyncio's do, and speak to both through lesson 04's TaskBase:
+// future.base() is a TaskBase that drives no coroutine (detail::FutureTaskView). It is made on
+// first use and lives as long as the future; it ends in the same call as the future (inline, when
+// the future tells its listeners), and tells its own listeners then, as a finishing task does;
+// its cancel() cancels the future. It takes no Task-N number: an asyncio Future has no name.
 #pragma once
 
 #include <aio/errors.hpp>
@@ -51,6 +58,8 @@
 namespace aio {
 
 namespace detail {
+
+class FutureTaskView;
 
 /// One who waits for a future: a task suspended in co_await on it, or a done callback. `notify`
 /// is called when the future ends; it schedules work and never runs a coroutine inline.
@@ -74,13 +83,7 @@ public:
   explicit FutureCore(EventLoop& loop) noexcept : loop_(&loop) {}
   FutureCore(const FutureCore&) = delete;
   FutureCore& operator=(const FutureCore&) = delete;
-  virtual ~FutureCore() {
-    for (FutureListener* listener = first_; listener != nullptr;) {
-      FutureListener* next = listener->next;
-      if (listener->discard != nullptr) listener->discard(listener);
-      listener = next;
-    }
-  }
+  virtual ~FutureCore();
 
   EventLoop& loop() const noexcept { return *loop_; }
   State state() const noexcept { return state_; }
@@ -109,6 +112,9 @@ public:
 
   bool finish(State how, std::exception_ptr error, const CancelMessage& message);
 
+  /// This future seen as a task (see the top of this file); made on the first call.
+  TaskBase& task_view();
+
 private:
   EventLoop* loop_;
   int references_ = 0;
@@ -116,6 +122,7 @@ private:
   std::exception_ptr error_;  // set_exception's error, or the CancelledError of cancel()
   FutureListener* first_ = nullptr;
   FutureListener* last_ = nullptr;
+  FutureTaskView* view_ = nullptr;  // made by task_view(); holds one reference to it
 };
 
 // book:finish
@@ -138,6 +145,73 @@ inline bool FutureCore::finish(State how, std::exception_ptr error, const Cancel
   return true;
 }
 // end book:finish
+
+/// A future seen as a task: what gather, wait, as_completed and shield hold for a future
+/// child. It drives no coroutine and is never stepped. It ends, inline, when its future ends
+/// (its listeners are told then, as a finishing task tells them: each only schedules), and a
+/// cancel() of it cancels the future, as cancelling a task cancels the future it awaits.
+class FutureTaskView final : public TaskBase {
+public:
+  explicit FutureTaskView(FutureCore& future)
+      : TaskBase(future.loop(), NoCoroutine(), "Future"), future_(&future), hooks_(*this) {
+    acquire();  // the future's reference, given back when the future goes
+    suspend(std::coroutine_handle<>(), &hooks_);  // its "wait": TaskBase::cancel asks it first
+    if (future.done()) {
+      end();
+    } else {
+      future.add_listener(hooks_);
+    }
+  }
+
+  /// The future is being destroyed: nothing may reach it from here on.
+  void future_gone() noexcept { future_ = nullptr; }
+
+private:
+  // The two hooks the view hangs on: a listener of the future, and the Wait that TaskBase::cancel
+  // asks to withdraw (here: to cancel the future).
+  struct Hooks : FutureListener, Wait {
+    explicit Hooks(FutureTaskView& v) noexcept : view(&v) {
+      notify = &on_future_done;
+      Wait::cancel = &cancel_future;
+    }
+    FutureTaskView* view;
+  };
+
+  static void on_future_done(FutureListener* self) { static_cast<Hooks*>(self)->view->end(); }
+  static bool cancel_future(Wait* self, const CancelMessage& message) {
+    FutureCore* future = static_cast<Hooks*>(self)->view->future_;
+    return future != nullptr && future->finish(FutureCore::State::cancelled, nullptr, message);
+  }
+
+  void end() noexcept {
+    acquire();  // finish() gives back the reference that the loop holds for a running task
+    finish(future_->error());
+    mark_retrieved();  // a future's unretrieved exception is not reported (see the top)
+  }
+
+  void destroy_coroutine() noexcept override {}
+  void coroutine_finished() noexcept override {}
+
+  FutureCore* future_;
+  Hooks hooks_;
+};
+
+inline TaskBase& FutureCore::task_view() {
+  if (view_ == nullptr) view_ = new FutureTaskView(*this);
+  return *view_;
+}
+
+inline FutureCore::~FutureCore() {
+  for (FutureListener* listener = first_; listener != nullptr;) {
+    FutureListener* next = listener->next;
+    if (listener->discard != nullptr) listener->discard(listener);
+    listener = next;
+  }
+  if (view_ != nullptr) {
+    view_->future_gone();
+    view_->release();
+  }
+}
 
 /// A future's shared state: the core and the value (nothing for void).
 template <class T>
@@ -166,6 +240,10 @@ public:
     return *this;
   }
   ~Future() { state_->release(); }
+
+  /// Always true: a Future always has its state, even a moved-from one. For code written for
+  /// Task and Future handles alike.
+  bool valid() const noexcept { return true; }
 
   // book:future-state
   bool done() const noexcept { return state_->done(); }
@@ -265,6 +343,14 @@ public:
   // end book:await-future
 
   Awaiter operator co_await() const noexcept { return Awaiter(state_); }
+
+  /// This future seen as a task, for what waits on tasks and futures alike (gather, wait,
+  /// as_completed, shield): see the top of this file. Made on the first call.
+  TaskBase& base() const { return state_->task_view(); }
+  /// The shared state, for a handle that refers to futures of any T (aio::TaskRef); share()
+  /// makes a Future of it again.
+  detail::FutureState<T>& shared_state() const noexcept { return *state_; }
+  static Future share(detail::FutureState<T>& state) noexcept { return Future(&state); }
 
   friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
 

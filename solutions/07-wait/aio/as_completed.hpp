@@ -11,6 +11,9 @@
 //   auto completed = aio::as_completed(tasks);
 //   while (completed.has_next()) { int result = co_await completed.next(); }
 //
+// It takes futures too, as asyncio's does: a std::vector<aio::Future<T>> gives their values, a
+// std::vector<aio::TaskRef> mixing tasks and futures gives each finished one as a TaskRef.
+//
 // Each `co_await next` gives the result of the next task to finish, or rethrows its exception
 // (a cancelled task's is aio::CancelledError); the loop runs once per task given. With a timeout,
 // every result that has not come when the time is up raises aio::TimeoutError instead. Like
@@ -32,6 +35,7 @@
 #include <aio/clock.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/future.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
 #include <aio/task_ref.hpp>
@@ -47,7 +51,9 @@
 
 namespace aio {
 
-template <class T>
+/// `H` is the handle it holds for each task: a Task<T>, or a Future<T> (each has base(), the
+/// task the listeners hang on, and result()).
+template <class T, class H = Task<T>>
 class AsCompleted {
   class State;
 
@@ -124,7 +130,7 @@ public:
   };
 
   /// Starts watching `tasks`; must run inside the loop (a timeout needs its clock).
-  AsCompleted(std::vector<Task<T>> tasks, std::optional<Duration> timeout)
+  AsCompleted(std::vector<H> tasks, std::optional<Duration> timeout)
       : state_(new State(get_running_loop(), std::move(tasks))) {
     try {
       state_->watch(timeout);
@@ -159,7 +165,7 @@ private:
   /// armed, one per NextAwaiter.
   class State : private detail::TimerNode {
   public:
-    State(EventLoop& loop, std::vector<Task<T>> tasks)
+    State(EventLoop& loop, std::vector<H> tasks)
         : loop_(&loop), tasks_(std::move(tasks)), listeners_(tasks_.size()) {
       order_.reserve(tasks_.size());
     }
@@ -282,7 +288,7 @@ private:
 
     // book:state
     EventLoop* loop_;
-    std::vector<Task<T>> tasks_;
+    std::vector<H> tasks_;
     std::vector<Listener> listeners_;  // listeners_[i] watches tasks_[i]
     std::vector<std::size_t> order_;   // indices of finished tasks, in completion order
     std::size_t taken_ = 0;            // how many of order_ have been handed out
@@ -320,6 +326,12 @@ AsCompleted<T> as_completed(std::vector<Coro<T>> coros, std::optional<Duration> 
 /// (its exception rethrown, as asyncio's await does), whose value result_as<U>() reads.
 inline AsCompleted<AnyResult> as_completed(std::vector<TaskRef> tasks, std::optional<Duration> timeout = std::nullopt) {
   return AsCompleted<AnyResult>(std::move(tasks), timeout);
+}
+
+/// as_completed on futures: each co_await gives the next value to be set (or the exception).
+template <class T>
+AsCompleted<T, Future<T>> as_completed(std::vector<Future<T>> futures, std::optional<Duration> timeout = std::nullopt) {
+  return AsCompleted<T, Future<T>>(std::move(futures), timeout);
 }
 // end book:as-completed
 

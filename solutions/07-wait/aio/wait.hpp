@@ -5,6 +5,10 @@
 //       tasks, return_when=asyncio.FIRST_COMPLETED)          tasks, aio::FIRST_COMPLETED);
 //   done, pending = await asyncio.wait(tasks, timeout=2) ... co_await aio::wait(tasks, aio::ALL_COMPLETED, 2s);
 //
+// It takes futures too, as asyncio's does: aio::Future<T> handles (lesson 05), or a mix of
+// tasks and futures as aio::TaskRef handles; the result then holds TaskRef handles, which
+// compare equal to the future and read its value with result_as<T>().
+//
 // wait() never raises because of its tasks: a task that failed or was cancelled is simply done.
 // It returns two lists, `done` and `pending`, each in the order the tasks were given (asyncio
 // returns two sets, whose order is arbitrary). A timeout ends the wait, not the tasks: what is
@@ -28,6 +32,7 @@
 #include <aio/clock.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/future.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
@@ -228,11 +233,20 @@ WaitAwaiter<T> wait(std::vector<Task<T>> tasks, ReturnWhen return_when = ALL_COM
 // end book:wait
 
 // book:wait-mixed
-/// wait() on tasks of different result types: a std::vector<aio::TaskRef> (a TaskRef is made
-/// from any Task<T>). The result holds TaskRef handles; task.result_as<T>() reads one typed.
+/// wait() on tasks of different result types, or on futures: a std::vector<aio::TaskRef> (a
+/// TaskRef is made from any Task<T> or Future<T>). The result holds TaskRef handles;
+/// task.result_as<T>() reads one typed.
 inline WaitAwaiter<AnyResult> wait(std::vector<TaskRef> tasks, ReturnWhen return_when = ALL_COMPLETED,
                                    std::optional<Duration> timeout = std::nullopt) {
   return WaitAwaiter<AnyResult>(std::move(tasks), return_when, timeout);
+}
+
+/// wait() on futures: as on TaskRef handles, which the result holds (each compares equal to
+/// its future; as_future<T>() gives the future back).
+template <class T>
+WaitAwaiter<AnyResult> wait(const std::vector<Future<T>>& futures, ReturnWhen return_when = ALL_COMPLETED,
+                            std::optional<Duration> timeout = std::nullopt) {
+  return WaitAwaiter<AnyResult>(std::vector<TaskRef>(futures.begin(), futures.end()), return_when, timeout);
 }
 
 namespace detail {

@@ -4,6 +4,7 @@
 //   write = asyncio.create_task(save(r))         auto write = aio::create_task(save(r));
 //   status = await asyncio.shield(write)         std::string status = co_await aio::shield(write);
 //   await asyncio.shield(save(r))                co_await aio::shield(save(r));   // a task is made for it
+//   await asyncio.shield(fut)                    co_await aio::shield(fut);       // an aio::Future<T>
 //
 // `co_await task` forwards a cancellation of the awaiting task into the task it awaits (lesson
 // 08). Awaiting through shield does not: the rules are CPython 3.11's.
@@ -19,6 +20,9 @@
 //   - A coroutine is wrapped in a task when shield() is called (asyncio's ensure_future), so it
 //     starts running even before the co_await. Keep a Task handle if you want to await it again.
 //
+// A future (aio::Future<T>, lesson 05) is shielded the same way: the shield listens to the
+// future's view of itself as a task (future.base()), so "the inner task" below is the future.
+//
 // Where the awaiting coroutine resumes, from the loop's ready queue:
 //   - the inner task finishes: two loop iterations later, as in asyncio, where the inner task's
 //     done callback (one call_soon) completes the shield's outer future, whose callback wakes
@@ -32,6 +36,7 @@
 #include <aio/coro.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
+#include <aio/future.hpp>
 #include <aio/sleep.hpp>
 #include <aio/task.hpp>
 #include <aio/task_base.hpp>
@@ -46,11 +51,12 @@ namespace aio {
 // book:shield-class
 /// What shield() returns: co_await it once, at once. It plays the part of asyncio's outer
 /// future: a DoneListener on the inner task, and a Wait that the awaiting task's cancel() finds.
-/// The listener points into it, so it neither copies nor moves.
-template <class T>
+/// The listener points into it, so it neither copies nor moves. `H` is the inner handle: a
+/// Task<T>, or a Future<T>.
+template <class T, class H = Task<T>>
 class [[nodiscard]] Shield : private DoneListener, private Wait {
 public:
-  explicit Shield(Task<T> inner) : inner_(std::move(inner)) {
+  explicit Shield(H inner) : inner_(std::move(inner)) {
     if (!inner_.valid()) throw std::invalid_argument("aio::shield: the task handle is empty");
   }
   Shield(const Shield&) = delete;
@@ -78,15 +84,15 @@ private:
   static void on_completion(void* self);
   static bool on_cancel(Wait* self, const CancelMessage& message);
 
-  Task<T> inner_;
+  H inner_;
   TaskBase* waiter_ = nullptr;  // the task that awaits; null until it suspends
   State state_ = State::idle;
 };
 // end book:shield-class
 
 // book:shield-suspend
-template <class T>
-void Shield<T>::await_suspend(std::coroutine_handle<> caller) {
+template <class T, class H>
+void Shield<T, H>::await_suspend(std::coroutine_handle<> caller) {
   waiter_ = &detail::current_task_for("aio::shield");
   on_done = &on_inner_done;
   Wait::cancel = &on_cancel;
@@ -96,8 +102,8 @@ void Shield<T>::await_suspend(std::coroutine_handle<> caller) {
 }
 
 // Inside the inner task's completion: only schedule (hop 1, asyncio's done callback).
-template <class T>
-void Shield<T>::on_inner_done(DoneListener* self, TaskBase& inner) {
+template <class T, class H>
+void Shield<T, H>::on_inner_done(DoneListener* self, TaskBase& inner) {
   auto* shield = static_cast<Shield*>(self);
   shield->state_ = State::completing;
   inner.loop().schedule({&on_completion, shield});
@@ -106,8 +112,8 @@ void Shield<T>::on_inner_done(DoneListener* self, TaskBase& inner) {
 // One iteration later (asyncio's _inner_done_callback): wake the awaiting task (hop 2). If its
 // cancellation came first, it has been woken already; the inner task's failure, which nobody
 // awaits now, counts as retrieved, as asyncio's callback reads inner.exception().
-template <class T>
-void Shield<T>::on_completion(void* self) {
+template <class T, class H>
+void Shield<T, H>::on_completion(void* self) {
   auto* shield = static_cast<Shield*>(self);
   if (shield->state_ == State::cancelled) {
     if (!shield->inner_.cancelled()) (void)shield->inner_.exception();
@@ -117,8 +123,8 @@ void Shield<T>::on_completion(void* self) {
   shield->waiter_->wake();
 }
 
-template <class T>
-T Shield<T>::await_resume() {
+template <class T, class H>
+T Shield<T, H>::await_resume() {
   if (waiter_ != nullptr) {
     waiter_->throw_if_cancelled();                      // the awaiting task was cancelled
     if (inner_.cancelled()) throw CancelledError();     // the inner one was: asyncio's outer.cancel()
@@ -131,8 +137,8 @@ T Shield<T>::await_resume() {
 /// The awaiting task is cancelled: it stops waiting at once, and the inner task is NOT
 /// cancelled. Too late (false) once the awaiting task has been woken with the result: the
 /// cancellation then comes at its next co_await, as in asyncio.
-template <class T>
-bool Shield<T>::on_cancel(Wait* self, const CancelMessage& message) {
+template <class T, class H>
+bool Shield<T, H>::on_cancel(Wait* self, const CancelMessage& message) {
   auto* shield = static_cast<Shield*>(self);
   if (shield->state_ == State::resolved || shield->state_ == State::cancelled) return false;
   if (shield->state_ == State::waiting) shield->inner_.base().remove_done_listener(*shield);
@@ -153,6 +159,12 @@ Shield<T> shield(Task<T> inner) {
 template <class T>
 Shield<T> shield(Coro<T> coro) {
   return Shield<T>(create_task(std::move(coro)));
+}
+
+/// Awaits the future `inner` without cancelling it when the awaiting task is cancelled.
+template <class T>
+Shield<T, Future<T>> shield(Future<T> inner) {
+  return Shield<T, Future<T>>(std::move(inner));
 }
 // end book:shield
 
