@@ -36,6 +36,7 @@
 #include <aio/not_implemented.hpp>
 #include <aio/event.hpp>
 #include <aio/poller.hpp>
+#include <aio/resolve.hpp>
 #include <aio/socket.hpp>
 #include <aio/socket_errors.hpp>
 #include <aio/task_base.hpp>
@@ -50,6 +51,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace aio {
 
@@ -224,6 +226,8 @@ public:
   Coro<void> drain() { return drain(state_); }
   /// Flushes the buffer, then closes the socket. Returns at once.
   void close();
+  /// Closes the socket now, dropping what is buffered (asyncio's transport.abort()).
+  void abort();
   /// Returns once the socket is closed; throws the error that lost the connection, if any.
   Coro<void> wait_closed() { return wait_closed(state_); }
   /// Shuts down the sending side once the buffer is flushed: the peer reads the end of the
@@ -354,6 +358,14 @@ inline void StreamWriter::close() {
   if (s.out.empty()) s.close_now();  // else the last flush closes it
 }
 
+inline void StreamWriter::abort() {
+  detail::StreamState& s = *state_;
+  s.closing = true;
+  s.out.clear();
+  s.paused = false;
+  if (s.socket.is_open()) s.close_now();
+}
+
 inline Coro<void> StreamWriter::wait_closed(std::shared_ptr<detail::StreamState> state) {
   co_await state->closed.wait();
   if (state->lost) std::rethrow_exception(state->lost);
@@ -375,14 +387,49 @@ inline std::pair<StreamReader, StreamWriter> make_streams(Socket connected, Stre
 }
 
 // book:open-connection
-/// Connects to host:port (a numeric IPv4 address) and returns the connection's reader and
-/// writer (asyncio.open_connection). ConnectionRefusedError if nobody listens there.
+namespace detail {
+/// What open_connection raises when no address connected, as asyncio 3.11's create_connection:
+/// one error, or several that read alike, as it is; several different ones as one OSError that
+/// lists them (cpython/connect_each_address.py).
+[[noreturn]] inline void raise_connect_errors(const std::vector<std::exception_ptr>& errors) {
+  if (errors.empty()) throw OSError("getaddrinfo() returned empty list");
+  std::vector<std::string> messages;
+  for (const std::exception_ptr& error : errors) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& failure) {
+      messages.emplace_back(failure.what());
+    }
+  }
+  bool alike = true;
+  for (const std::string& message : messages) alike = alike && message == messages.front();
+  if (alike) std::rethrow_exception(errors.front());
+  std::string all = "Multiple exceptions: ";
+  for (std::size_t i = 0; i < messages.size(); ++i) all += (i == 0 ? "" : ", ") + messages[i];
+  throw OSError(all);
+}
+}  // namespace detail
+
+/// Connects to host:port and returns the connection's reader and writer (asyncio.open_connection).
+/// The host is resolved first (aio::getaddrinfo: a name in a thread, a number at once); each
+/// address is tried in turn and the first that connects wins. ConnectionRefusedError if nobody
+/// listens there; GaiError if the name does not resolve.
 inline Coro<std::pair<StreamReader, StreamWriter>> open_connection(std::string host, std::uint16_t port,
                                                                    StreamLimits limits = {}) {
-  Socket socket = Socket::tcp();
-  const Address address{host, port};  // named: GCC 12 mishandles a braced temporary in a co_await
-  co_await sock_connect(socket, address);
-  co_return make_streams(std::move(socket), limits);
+  const std::vector<AddrInfo> infos = co_await getaddrinfo(host, port, AF_UNSPEC, SOCK_STREAM);
+  std::vector<std::exception_ptr> errors;
+  for (const AddrInfo& info : infos) {
+    Socket socket;
+    try {
+      socket = Socket::tcp(info.family);
+      co_await sock_connect(socket, info.address);
+    } catch (const OSError&) {
+      errors.push_back(std::current_exception());  // this address failed: try the next one
+      continue;
+    }
+    co_return make_streams(std::move(socket), limits);
+  }
+  detail::raise_connect_errors(errors);
 }
 // end book:open-connection
 
