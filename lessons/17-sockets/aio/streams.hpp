@@ -44,6 +44,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <exception>
@@ -105,8 +106,11 @@ struct StreamState : Watch, std::enable_shared_from_this<StreamState> {
   Poller* poller = nullptr;  // set while flushing
   std::shared_ptr<StreamState> keep_alive;
 
-  /// Sends what the socket takes now; the rest waits for on_writable. Returns false once the
-  /// connection is lost.
+  /// Sends what the socket takes of `bytes` now and returns how many it took. Any failure but
+  /// "not now" loses the connection: `lost` says why.
+  std::size_t send_now(std::string_view bytes);
+  /// Sends what the socket takes of the buffer now; the rest waits for on_writable. Returns
+  /// false once the connection is lost.
   bool send_some();
   /// Inside Poller::wait: the socket has room again.
   static void on_writable(Watch* self);
@@ -117,26 +121,31 @@ struct StreamState : Watch, std::enable_shared_from_this<StreamState> {
 };
 // end book:stream-state
 
-inline bool StreamState::send_some() {
-  while (!out.empty() && socket.is_open()) {
-    const std::string_view pending = out.view();
-    const ssize_t sent = ::send(socket.fd(), pending.data(), pending.size(), MSG_NOSIGNAL);
-    if (sent > 0) {
-      out.consume(std::size_t(sent));
+inline std::size_t StreamState::send_now(std::string_view bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size() && socket.is_open()) {
+    const ssize_t done = ::send(socket.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (done > 0) {
+      sent += std::size_t(done);
       continue;
     }
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent < 0 && detail::would_block(errno)) return true;
-    // The peer is gone: what is buffered can never leave. Drop it, and remember why.
-    const int error = sent < 0 ? errno : EPIPE;
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0 && detail::would_block(errno)) break;
+    // The peer is gone: these bytes can never leave. Remember why.
+    const int error = done < 0 ? errno : EPIPE;
     try {
       throw_os_error(error, "send");
     } catch (...) {
       lost = std::current_exception();
     }
-    out.clear();
-    return false;
+    break;
   }
+  return sent;
+}
+
+inline bool StreamState::send_some() {
+  out.consume(send_now(out.view()));
+  if (lost) out.clear();  // what is buffered can never leave either
   return lost == nullptr;
 }
 
@@ -253,7 +262,11 @@ private:
 /// Receives what the socket has (up to 64 KiB) into the buffer; at the end of the stream, or
 /// once the connection is closed, sets eof instead.
 inline Coro<void> StreamReader::fill(std::shared_ptr<detail::StreamState> state) {
-  constexpr std::size_t chunk = 64 * 1024;
+  // Receive into the room the buffer has, at least 4 KiB and at most 64 KiB: a connection that
+  // trades short lines keeps a 4 KiB buffer, not 64 KiB (a thousand of them fit in the caches
+  // far better), and one fill never takes more than 64 KiB.
+  constexpr std::size_t least = 4 * 1024;
+  constexpr std::size_t most = 64 * 1024;
   if (state->eof) co_return;
   // After a recv that emptied the socket, a second one would only say EAGAIN: wait first.
   if (state->drained && state->socket.is_open()) co_await wait_readable(state->socket.fd());
@@ -261,10 +274,11 @@ inline Coro<void> StreamReader::fill(std::shared_ptr<detail::StreamState> state)
     state->eof = true;  // closed by our own writer: asyncio's reader sees the end of the stream
     co_return;
   }
-  const std::span<char> room = state->in.prepare(chunk);
-  const std::size_t got = co_await sock_recv_into(state->socket, room.first(chunk));
+  const std::span<char> free = state->in.prepare(least);
+  const std::span<char> room = free.first(std::min(free.size(), most));
+  const std::size_t got = co_await sock_recv_into(state->socket, room);
   state->in.commit(got);
-  state->drained = got < chunk;
+  state->drained = got < room.size();
   if (got == 0) state->eof = true;
 }
 // end book:fill
