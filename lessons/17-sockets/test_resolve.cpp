@@ -248,6 +248,7 @@ TEST_CASE("every address refused, differently: one OSError lists them all", "[l1
             "): Connection refused / errno 0 / one address: ConnectionRefusedError 111");
 }
 
+// CPython: cpython/server_each_address.py
 TEST_CASE("start_server listens on every address the host resolves to", "[l17][resolve]") {
   ScriptedResolver scripted;
   auto main = []() -> aio::Coro<std::string> {
