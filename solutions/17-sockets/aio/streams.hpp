@@ -416,6 +416,7 @@ inline void StreamWriter::abort() {
   s.out.clear();
   s.paused = false;
   if (s.socket.is_open()) s.close_now();
+  s.keep_alive.reset();  // no flush left to finish: the state may go with its last handle
 }
 
 inline Coro<void> StreamWriter::wait_closed(std::shared_ptr<detail::StreamState> state) {
