@@ -7,18 +7,22 @@
 //   async with server:                           co_await aio::async_with(server,
 //       await server.serve_forever()               [](aio::Server* s) -> aio::Coro<void> { co_await s->serve_forever(); });
 //
-// Serving starts at once: a task accepts connections one after another and starts one task per
-// client, which runs the handler with the client's reader and writer. The tasks are independent:
+// The host is resolved first (aio::getaddrinfo) and the server listens on every address it
+// gives. Serving starts at once: a task per listening socket accepts connections one after
+// another and starts one task per client, which runs the handler with the client's streams. The tasks are independent:
 // a client that disconnects, resets or sends garbage ends its own handler and nothing else.
 // A handler that throws is reported through the loop's exception handler ("Unhandled exception
 // in client_connected_cb", asyncio's words) and its connection is closed; the server goes on.
 //
-// Closing: close() stops listening (the listening socket closes, the accepting task ends);
+// Closing: close() stops listening (the listening sockets close, the accepting tasks end);
 // handlers already running go on. wait_closed() returns once the server is closed and every
 // handler has finished; that is what asyncio does from 3.12.1 on (before, wait_closed() after
 // close() returned at once: cpython/server_wait_closed.py). serve_forever() waits until the
 // server is closed and then ends with CancelledError; cancelled, it closes the server first.
 // Both as asyncio's does (cpython/serve_forever_close.py).
+//
+// close_clients() and abort_clients() (asyncio 3.13) end the clients too: each client's writer
+// closes, after its buffered output leaves or at once; the handlers read the end of the stream.
 //
 // Where tasks resume: serve_forever() and wait_closed() in a later iteration of the loop, from
 // the ready queue, after close() or the last handler's end.
