@@ -375,3 +375,113 @@ TEST_CASE("1,000 connections open, echo and close with no fd leaked", "[l17][rel
   aio::run(main(), {.virtual_clock = false});
   CHECK(open_fds() == before);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3.13's close_clients() and abort_clients()
+
+namespace {
+
+/// Opens a connection, sends `line`, returns the streams and the answer line.
+struct Talk {
+  aio::StreamReader reader;
+  aio::StreamWriter writer;
+  std::string answer;
+};
+aio::Coro<Talk> talk(std::uint16_t port, std::string line) {
+  auto [reader, writer] = co_await aio::open_connection("127.0.0.1", port);
+  writer.write(line);
+  std::string answer = co_await reader.readline();
+  co_return Talk{reader, writer, answer};
+}
+
+/// Waits for a line, then writes `flood_bytes`, more than the kernel takes at once, and logs
+/// how its drain() ended. (No times: one test runs it on the real clock.)
+std::size_t flood_bytes = 0;
+aio::Coro<void> flooding_handler(aio::StreamReader reader, aio::StreamWriter writer) {
+  co_await reader.readline();
+  writer.write(std::string(flood_bytes, 'x'));
+  handler_log->push_back(writer.buffer_size() > 0 ? "handler: output waits in the buffer" : "handler: all sent");
+  try {
+    co_await writer.drain();
+    handler_log->push_back("handler: drain returned");
+  } catch (const aio::OSError& error) {
+    handler_log->push_back(std::string("handler: drain raised ") + error.what());
+  }
+}
+
+}  // namespace
+
+// CPython: cpython/server_close_clients.py (3.13)
+TEST_CASE("close_clients closes each connection; the server still listens", "[l17][clients]") {
+  Log log;
+  handler_log = &log;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Server server = co_await aio::start_server(logging_echo, "127.0.0.1", 0);
+    Talk one = co_await talk(server.port(), "one\n");
+    log->push_back(at("client got " + one.answer.substr(0, 3)));
+    co_await aio::sleep(1s);
+    server.close_clients();
+    std::string rest = co_await one.reader.read();
+    log->push_back(at("client reads '" + rest + "', serving: " + aio_test::py(server.is_serving())));
+    one.writer.close();
+    Talk two = co_await talk(server.port(), "two\n");
+    log->push_back(at("a new client got " + two.answer.substr(0, 3)));
+    server.abort_clients();
+    rest = co_await two.reader.read();
+    log->push_back(at("client reads '" + rest + "'"));
+    two.writer.close();
+    server.close();
+    co_await server.wait_closed();
+    log->push_back(at("closed with " + std::to_string(server.clients()) + " handlers running"));
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "0.0 client got one | 1.0 handler: end of stream | 1.0 client reads '', serving: True | "
+        "1.0 a new client got two | 1.0 handler: end of stream | 1.0 client reads '' | 1.0 closed with 0 handlers running");
+}
+
+TEST_CASE("abort_clients drops the output a handler has not sent yet", "[l17][clients]") {
+  Log log;
+  handler_log = &log;
+  flood_bytes = 32 * 1024 * 1024;  // far more than the kernel's buffers take
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Server server = co_await aio::start_server(flooding_handler, "127.0.0.1", 0);
+    auto [reader, writer] = co_await aio::open_connection("127.0.0.1", server.port());
+    writer.write("go\n");
+    co_await aio::sleep(1s);
+    server.abort_clients();
+    std::string all = co_await aio::wait_for(reader.read(), 10s);
+    log->push_back(at(std::string("client got ") + (all.size() == flood_bytes ? "every byte" : "fewer bytes") +
+                      ", then the end of the stream"));
+    writer.close();
+    server.close();
+    co_await server.wait_closed();
+  };
+  aio::run(main(&log), {.virtual_clock = true});
+  CHECK(join(log) ==
+        "handler: output waits in the buffer | handler: drain returned | 1.0 client got fewer bytes, then the end of the stream");
+}
+
+TEST_CASE("close_clients sends what a handler wrote before it closes", "[l17][clients]") {
+  Log log;
+  handler_log = &log;
+  flood_bytes = 32 * 1024 * 1024;
+  auto main = [](Log* log) -> aio::Coro<void> {
+    aio::Server server = co_await aio::start_server(flooding_handler, "127.0.0.1", 0);
+    auto [reader, writer] = co_await aio::open_connection("127.0.0.1", server.port());
+    writer.write("go\n");
+    auto reading = aio::create_task(reader.read());
+    while (log->empty()) co_await aio::sleep(0ms);  // until the handler has written
+    server.close_clients();
+    std::string all = co_await aio::wait_for(reading, 10s);
+    log->push_back((std::string("client got ") + (all.size() == flood_bytes ? "every byte" : "fewer bytes") +
+                      ", then the end of the stream"));
+    writer.close();
+    server.close();
+    co_await server.wait_closed();
+  };
+  // On the real clock: 32 MiB through loopback makes TCP wait on timers of its own, in real
+  // time, longer than the virtual clock lets a quiet socket wait before it jumps.
+  aio::run(main(&log));
+  CHECK(join(log) == "handler: output waits in the buffer | handler: drain returned | client got every byte, then the end of the stream");
+}

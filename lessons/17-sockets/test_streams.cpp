@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 using namespace std::chrono_literals;
 using aio_test::at;
@@ -224,6 +225,37 @@ TEST_CASE("write sends at once what fits: drain below the high mark does not wai
     }
   };
   aio::run(main(), {.virtual_clock = true});
+}
+
+TEST_CASE("bytes written while others wait in the buffer leave after them", "[l17][ex4]") {
+  auto main = []() -> aio::Coro<std::string> {
+    Link link = co_await connect_streams({}, true);
+    const std::size_t first = 1024 * 1024;
+    link.writer.write(std::string(first, 'a'));  // the kernel takes part; the rest waits in the buffer
+    // The peer takes what its kernel holds, without a turn of the loop: the writer's kernel has
+    // room again, but bytes still wait in the writer's buffer, ahead of anything written next.
+    std::size_t taken = 0;
+    std::string sink(64 * 1024, '\0');
+    const auto limit = std::chrono::steady_clock::now() + 2s;
+    for (;;) {
+      const ssize_t got = ::recv(link.peer.fd(), sink.data(), sink.size(), 0);
+      if (got > 0) taken += std::size_t(got);
+      if ((got < 0 && taken >= 64 * 1024) || std::chrono::steady_clock::now() > limit) break;
+    }
+    std::this_thread::sleep_for(10ms);  // the writer's kernel sends on into the opened window
+    link.writer.write(std::string(100, 'b'));
+    std::size_t first_b = 0;
+    std::size_t total = taken;
+    while (total < first + 100) {
+      std::string got = co_await aio::wait_for(aio::sock_recv(link.peer, 64 * 1024), 5s);
+      if (got.empty()) break;
+      const std::size_t b = got.find('b');
+      if (b != std::string::npos && first_b == 0) first_b = total + b;
+      total += got.size();
+    }
+    co_return "got " + std::to_string(total) + " bytes, the first 'b' at " + std::to_string(first_b);
+  };
+  CHECK(aio::run(main(), {.virtual_clock = true}) == "got 1048676 bytes, the first 'b' at 1048576");
 }
 
 TEST_CASE("a fast writer waits in drain until a slow reader brings it to the low mark", "[l17][ex4]") {

@@ -7,18 +7,22 @@
 //   async with server:                           co_await aio::async_with(server,
 //       await server.serve_forever()               [](aio::Server* s) -> aio::Coro<void> { co_await s->serve_forever(); });
 //
-// Serving starts at once: a task accepts connections one after another and starts one task per
-// client, which runs the handler with the client's reader and writer. The tasks are independent:
+// The host is resolved first (aio::getaddrinfo) and the server listens on every address it
+// gives. Serving starts at once: a task per listening socket accepts connections one after
+// another and starts one task per client, which runs the handler with the client's streams. The tasks are independent:
 // a client that disconnects, resets or sends garbage ends its own handler and nothing else.
 // A handler that throws is reported through the loop's exception handler ("Unhandled exception
 // in client_connected_cb", asyncio's words) and its connection is closed; the server goes on.
 //
-// Closing: close() stops listening (the listening socket closes, the accepting task ends);
+// Closing: close() stops listening (the listening sockets close, the accepting tasks end);
 // handlers already running go on. wait_closed() returns once the server is closed and every
 // handler has finished; that is what asyncio does from 3.12.1 on (before, wait_closed() after
 // close() returned at once: cpython/server_wait_closed.py). serve_forever() waits until the
 // server is closed and then ends with CancelledError; cancelled, it closes the server first.
 // Both as asyncio's does (cpython/serve_forever_close.py).
+//
+// close_clients() and abort_clients() (asyncio 3.13) end the clients too: each client's writer
+// closes, after its buffered output leaves or at once; the handlers read the end of the stream.
 //
 // Where tasks resume: serve_forever() and wait_closed() in a later iteration of the loop, from
 // the ready queue, after close() or the last handler's end.
@@ -28,22 +32,27 @@
 #include <aio/errors.hpp>
 #include <aio/not_implemented.hpp>
 #include <aio/event.hpp>
+#include <aio/resolve.hpp>
 #include <aio/sleep.hpp>
 #include <aio/socket.hpp>
 #include <aio/socket_errors.hpp>
 #include <aio/streams.hpp>
 #include <aio/task.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <iterator>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace aio {
 
@@ -54,13 +63,16 @@ namespace detail {
 
 // book:server-state
 /// A server's state, shared by its Server handles and its tasks.
-///   serving   the listening socket is open; a task (accept_clients) takes connections. The
-///             state keeps no handle on it: the task holds the state, and the loop holds the task.
+///   serving   the listening sockets are open (one per address the host resolved to); a task
+///             per socket (accept_clients) takes connections. The state keeps no handle on
+///             them: each task holds the state, and the loop holds the task.
 ///   closed    close() was called: no new connection; `clients` handlers may still run.
 ///             `closed_event` is set; `idle` is set once clients reaches 0.
 struct ServerState {
-  Socket listener;
-  ClientConnected handler;
+  std::vector<Socket> listeners;
+  ClientConnected handler;  // what serve_client calls: the caller's handler, wrapped by track_client
+  ClientConnected client_handler;  // the caller's handler
+  std::list<StreamWriter> connections;  // the writer of every client whose handler runs
   StreamLimits limits;
   std::size_t clients = 0;  // handlers running now
   std::size_t served = 0;   // connections accepted so far
@@ -92,13 +104,14 @@ inline Coro<void> serve_client([[maybe_unused]] std::shared_ptr<ServerState> ser
 // end book:serve-client
 
 // book:accept-loop
-/// The accepting task: one connection after another, each handed to a task of its own.
-inline Coro<void> accept_clients(std::shared_ptr<ServerState> server) {
+/// The accepting task of one listening socket: one connection after another, each handed to a
+/// task of its own.
+inline Coro<void> accept_clients(std::shared_ptr<ServerState> server, std::size_t which) {
   for (;;) {
     std::optional<std::pair<Socket, Address>> accepted;
     int out_of = 0;  // errno when the process ran out of file descriptors or memory
     try {
-      accepted.emplace(co_await sock_accept(server->listener));
+      accepted.emplace(co_await sock_accept(server->listeners[which]));
     } catch (const OSError& error) {
       if (server->closed) co_return;  // close() closed the listener under us: done
       const int e = error.error_number();
@@ -119,6 +132,19 @@ inline Coro<void> accept_clients(std::shared_ptr<ServerState> server) {
 }
 // end book:accept-loop
 
+/// Runs the caller's handler for one client, with the client's writer in the server's list of
+/// connections meanwhile: what close_clients() and abort_clients() go through. serve_client
+/// calls this as the server's handler; the server outlives it (serve_client holds it).
+inline Coro<void> track_client(ServerState* server, StreamReader reader, StreamWriter writer) {
+  server->connections.push_back(writer);
+  struct Untrack {
+    ServerState* server;
+    std::list<StreamWriter>::iterator entry;
+    ~Untrack() { server->connections.erase(entry); }
+  } untrack{server, std::prev(server->connections.end())};
+  co_await server->client_handler(std::move(reader), std::move(writer));
+}
+
 }  // namespace detail
 
 // book:server
@@ -127,9 +153,12 @@ class Server {
 public:
   explicit Server(std::shared_ptr<detail::ServerState> state) : state_(std::move(state)) {}
 
-  /// Where it listens (the port the kernel chose, when asked for port 0).
-  Address address() const { return address_; }
-  std::uint16_t port() const noexcept { return address_.port; }
+  /// Where it listens (the port the kernel chose, when asked for port 0); the first address, if
+  /// the host resolved to several.
+  Address address() const { return addresses_.front(); }
+  std::uint16_t port() const noexcept { return addresses_.front().port; }
+  /// Every address it listens on (asyncio's server.sockets, one per address).
+  const std::vector<Address>& addresses() const noexcept { return addresses_; }
   bool is_serving() const noexcept { return !state_->closed; }
   /// Handlers running now, and connections accepted so far.
   std::size_t clients() const noexcept { return state_->clients; }
@@ -140,9 +169,21 @@ public:
     detail::ServerState& s = *state_;
     if (s.closed) return;
     s.closed = true;
-    s.listener.close();  // wakes the accepting task, which sees `closed` and ends
+    for (Socket& listener : s.listeners) listener.close();  // wakes each accepting task, which ends
     s.closed_event.set();
     if (s.clients == 0) s.idle.set();
+  }
+  /// Closes every client's connection, after its buffered output is sent (3.13's close_clients).
+  /// The handlers see the end of the stream at their next read. The server goes on listening.
+  void close_clients() {
+    const std::list<StreamWriter> clients = state_->connections;  // closing may end handlers
+    for (StreamWriter writer : clients) writer.close();
+  }
+  /// Closes every client's connection at once, dropping output not sent yet (3.13's
+  /// abort_clients).
+  void abort_clients() {
+    const std::list<StreamWriter> clients = state_->connections;
+    for (StreamWriter writer : clients) writer.abort();
   }
   /// Returns once the server is closed and every handler has finished.
   Coro<void> wait_closed() { return wait_until_closed(state_); }
@@ -154,7 +195,7 @@ public:
   Coro<Server*> enter() { co_return this; }
   Coro<void> exit(std::exception_ptr) { return close_and_wait(state_); }
 
-  void set_address(Address address) { address_ = std::move(address); }
+  void set_addresses(std::vector<Address> addresses) { addresses_ = std::move(addresses); }
 
 private:
   static Coro<void> wait_until_closed(std::shared_ptr<detail::ServerState> state) {
@@ -186,34 +227,60 @@ private:
   }
 
   std::shared_ptr<detail::ServerState> state_;
-  Address address_;
+  std::vector<Address> addresses_;
 };
 // end book:server
 
 // book:start-server
+/// Serves on listening sockets made by the caller: one accepting task for each.
+inline Server serve_on(ClientConnected handler, std::vector<Socket> listeners, StreamLimits limits) {
+  auto state = std::make_shared<detail::ServerState>();
+  state->client_handler = std::move(handler);
+  detail::ServerState* tracked = state.get();  // no shared_ptr: the state owns this handler
+  state->handler = [tracked](StreamReader reader, StreamWriter writer) {
+    return detail::track_client(tracked, std::move(reader), std::move(writer));
+  };
+  state->listeners = std::move(listeners);
+  state->limits = limits;
+  std::vector<Address> addresses;
+  for (Socket& listener : state->listeners) {
+    listener.listen();
+    addresses.push_back(listener.local_address());
+  }
+  Server server(state);
+  server.set_addresses(std::move(addresses));
+  for (std::size_t which = 0; which < state->listeners.size(); ++which) {
+    create_task(detail::accept_clients(state, which));  // ends when close() closes its listener
+  }
+  return server;
+}
+
 /// Serves on a socket made by the caller, bound and perhaps with options of its own, such as
 /// small buffers (asyncio's start_server(handler, sock=listener)). Listening twice is harmless.
 inline Coro<Server> start_server(ClientConnected handler, Socket listener, StreamLimits limits = {}) {
-  auto state = std::make_shared<detail::ServerState>();
-  state->listener = std::move(listener);
-  state->listener.listen();
-  state->handler = std::move(handler);
-  state->limits = limits;
-  Server server(state);
-  server.set_address(state->listener.local_address());
-  create_task(detail::accept_clients(state));  // ends when close() closes the listener
-  co_return server;
+  std::vector<Socket> listeners;
+  listeners.push_back(std::move(listener));
+  co_return serve_on(std::move(handler), std::move(listeners), limits);
 }
 
-/// Listens on host:port (numeric IPv4; port 0 picks a free one) and serves every client with
-/// `handler` in a task of its own (asyncio.start_server). `backlog`: how many connections the
-/// kernel keeps waiting for accept (asyncio's default, 100); beyond it, a client's connection
-/// request is dropped and its kernel asks again a second later, in real time.
+/// Listens on host:port and serves every client with `handler` in a task of its own
+/// (asyncio.start_server). The host is resolved first (aio::getaddrinfo): the server listens on
+/// every address it gives, IPv4 and IPv6 ("localhost" may be both); port 0 lets the kernel pick a
+/// free port for each. `backlog`: how many connections the kernel keeps waiting for accept
+/// (asyncio's default, 100); beyond it, a client's connection request is dropped and its kernel
+/// asks again a second later, in real time.
 inline Coro<Server> start_server(ClientConnected handler, std::string host, std::uint16_t port,
                                  StreamLimits limits = {}, int backlog = 100) {
-  Socket listener = listen_on(Address{host, port}, backlog);
-  Server server = co_await start_server(std::move(handler), std::move(listener), limits);
-  co_return server;
+  const std::vector<AddrInfo> infos = co_await getaddrinfo(host, port, AF_UNSPEC, SOCK_STREAM, AI_PASSIVE);
+  std::vector<Socket> listeners;
+  std::vector<Address> seen;  // the C library may give an address twice: bind it once
+  for (const AddrInfo& info : infos) {
+    if (std::find(seen.begin(), seen.end(), info.address) != seen.end()) continue;
+    seen.push_back(info.address);
+    listeners.push_back(listen_on(info.address, backlog));
+  }
+  if (listeners.empty()) throw OSError("getaddrinfo() returned empty list");
+  co_return serve_on(std::move(handler), std::move(listeners), limits);
 }
 // end book:start-server
 

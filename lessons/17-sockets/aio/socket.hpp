@@ -15,9 +15,9 @@
 // later read gets everything. A wait whose fd was already reported ready is too late to withdraw:
 // the task sees CancelledError at its co_await all the same, and the bytes are still there.
 //
-// Addresses are numeric IPv4 ("127.0.0.1"): aio resolves no names. (asyncio resolves them with
-// getaddrinfo in a thread of its pool, lesson 16's to_thread; "localhost" is also accepted here
-// as 127.0.0.1, the one name every demo needs.)
+// These low-level calls take numeric addresses, IPv4 ("127.0.0.1") or IPv6 ("::1"). Names such
+// as "localhost" are resolved by aio::getaddrinfo (aio/resolve.hpp), in a thread of lesson 16's
+// pool, which open_connection and start_server call for you.
 #pragma once
 
 #include <aio/coro.hpp>
@@ -41,13 +41,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
 
 namespace aio {
 
-/// A host and a port, as Python's ("127.0.0.1", 8888).
+/// A host and a port, as Python's ("127.0.0.1", 8888) or ("::1", 8888).
 struct Address {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
@@ -57,21 +58,50 @@ struct Address {
 };
 
 namespace detail {
-inline sockaddr_in to_sockaddr(const Address& address) {
-  sockaddr_in result{};
-  result.sin_family = AF_INET;
-  result.sin_port = htons(address.port);
-  const std::string host = address.host == "localhost" ? "127.0.0.1" : address.host;
-  if (::inet_pton(AF_INET, host.c_str(), &result.sin_addr) != 1) {
-    throw ValueError("'" + address.host + "' is not a numeric IPv4 address: aio resolves no host names " +
-                     "(write \"127.0.0.1\", not a name)");
+/// A socket address of either family, as the kernel's calls take it.
+struct SockAddr {
+  sockaddr_storage storage{};
+  socklen_t size = 0;
+  int family() const noexcept { return storage.ss_family; }
+  const sockaddr* get() const noexcept { return reinterpret_cast<const sockaddr*>(&storage); }
+};
+/// The kernel's form of a numeric address, or nothing if `host` is not one (a name).
+inline std::optional<SockAddr> numeric_sockaddr(const Address& address) {
+  SockAddr result;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&result.storage);
+  if (::inet_pton(AF_INET, address.host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(address.port);
+    result.size = sizeof(sockaddr_in);
+    return result;
   }
-  return result;
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&result.storage);
+  if (::inet_pton(AF_INET6, address.host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(address.port);
+    result.size = sizeof(sockaddr_in6);
+    return result;
+  }
+  return std::nullopt;
 }
-inline Address from_sockaddr(const sockaddr_in& address) {
-  char text[INET_ADDRSTRLEN] = {};
-  ::inet_ntop(AF_INET, &address.sin_addr, text, sizeof text);
-  return Address{text, ntohs(address.sin_port)};
+inline SockAddr to_sockaddr(const Address& address) {
+  std::optional<SockAddr> numeric = numeric_sockaddr(address);
+  if (!numeric) {
+    throw ValueError("'" + address.host + "' is not a numeric address: the socket calls take \"127.0.0.1\" or " +
+                     "\"::1\"; resolve a name first with aio::getaddrinfo, or use open_connection/start_server");
+  }
+  return *numeric;
+}
+inline Address from_sockaddr(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+    ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+    return Address{text, ntohs(v6->sin6_port)};
+  }
+  const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+  ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+  return Address{text, ntohs(v4->sin_port)};
 }
 /// The Poller of the running loop, if it has one (closing a socket needs no loop).
 inline Poller* running_poller() noexcept {
@@ -102,9 +132,9 @@ public:
   }
   ~Socket() { close(); }
 
-  /// A new IPv4 TCP socket, non-blocking.
-  static Socket tcp() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  /// A new TCP socket, non-blocking: IPv4, or IPv6 with `family` AF_INET6.
+  static Socket tcp(int family = AF_INET) {
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) throw_os_error(errno, "socket");
     return Socket(fd);
   }
@@ -126,8 +156,10 @@ public:
   void bind(const Address& address) {
     const int on = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    const sockaddr_in where = detail::to_sockaddr(address);
-    if (::bind(fd_, reinterpret_cast<const sockaddr*>(&where), sizeof where) < 0) {
+    const detail::SockAddr where = detail::to_sockaddr(address);
+    // An IPv6 socket listens on IPv6 only, as asyncio's: IPv4 gets a socket of its own.
+    if (where.family() == AF_INET6) ::setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    if (::bind(fd_, where.get(), where.size) < 0) {
       throw_os_error(errno, "error while attempting to bind on address " + address.to_string());
     }
   }
@@ -144,10 +176,10 @@ public:
 
 private:
   Address name_of(int (*get)(int, sockaddr*, socklen_t*)) const {
-    sockaddr_in address{};
+    sockaddr_storage address{};
     socklen_t size = sizeof address;
     if (get(fd_, reinterpret_cast<sockaddr*>(&address), &size) < 0) throw_os_error(errno, "getsockname");
-    return detail::from_sockaddr(address);
+    return detail::from_sockaddr(reinterpret_cast<const sockaddr*>(&address));
   }
 
   int fd_ = -1;
@@ -312,9 +344,9 @@ inline Coro<void> sock_sendall(Socket& socket, std::string data) {
 
 /// asyncio's loop.sock_connect. Throws ConnectionRefusedError if nobody listens there.
 inline Coro<void> sock_connect(Socket& socket, Address address) {
-  const sockaddr_in where = detail::to_sockaddr(address);
+  const detail::SockAddr where = detail::to_sockaddr(address);
   detail::check_open(socket, "sock_connect");
-  int result = ::connect(socket.fd(), reinterpret_cast<const sockaddr*>(&where), sizeof where);
+  int result = ::connect(socket.fd(), where.get(), where.size);
   if (Poller* poller = detail::running_poller()) poller->note_activity();
   if (result == 0) co_return;
   if (errno != EINPROGRESS && errno != EINTR) throw_os_error(errno, "Connect call failed " + address.to_string());
@@ -330,12 +362,12 @@ inline Coro<void> sock_connect(Socket& socket, Address address) {
 inline Coro<std::pair<Socket, Address>> sock_accept(Socket& listener) {
   for (;;) {
     detail::check_open(listener, "sock_accept");
-    sockaddr_in peer{};
+    sockaddr_storage peer{};
     socklen_t size = sizeof peer;
     const int fd = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&peer), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
       if (Poller* poller = detail::running_poller()) poller->note_activity();
-      co_return std::pair<Socket, Address>(Socket(fd), detail::from_sockaddr(peer));
+      co_return std::pair<Socket, Address>(Socket(fd), detail::from_sockaddr(reinterpret_cast<const sockaddr*>(&peer)));
     }
     // A connection that was reset before we took it is not our listener's failure: next one.
     if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -347,7 +379,7 @@ inline Coro<std::pair<Socket, Address>> sock_accept(Socket& listener) {
 
 /// A listening socket bound to `address` (port 0: any free port; local_address() tells which).
 inline Socket listen_on(const Address& address, int backlog = 100) {
-  Socket socket = Socket::tcp();
+  Socket socket = Socket::tcp(detail::to_sockaddr(address).family());
   socket.bind(address);
   socket.listen(backlog);
   return socket;

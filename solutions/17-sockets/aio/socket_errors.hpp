@@ -2,6 +2,7 @@
 //
 //   Python                          aio                            derives from
 //   OSError (e.errno)               aio::OSError (error_number())  std::runtime_error
+//   socket.gaierror (e.errno)       aio::GaiError (resolve.hpp)    aio::OSError
 //   ConnectionError                 aio::ConnectionError           aio::OSError
 //   ConnectionRefusedError          aio::ConnectionRefusedError    aio::ConnectionError
 //   ConnectionResetError            aio::ConnectionResetError      aio::ConnectionError
@@ -31,6 +32,9 @@ public:
   OSError(int error_number, const std::string& what)
       : std::runtime_error("[Errno " + std::to_string(error_number) + "] " + what),
         error_number_(error_number) {}
+  /// An OSError with a message and no errno (Python's OSError("..."), whose errno is None):
+  /// error_number() is 0.
+  explicit OSError(const std::string& what) : std::runtime_error(what), error_number_(0) {}
   /// Python's e.errno.
   int error_number() const noexcept { return error_number_; }
 

@@ -35,6 +35,7 @@
 #include <aio/errors.hpp>
 #include <aio/event.hpp>
 #include <aio/poller.hpp>
+#include <aio/resolve.hpp>
 #include <aio/socket.hpp>
 #include <aio/socket_errors.hpp>
 #include <aio/task_base.hpp>
@@ -42,6 +43,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <exception>
@@ -49,6 +51,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace aio {
 
@@ -102,8 +105,11 @@ struct StreamState : Watch, std::enable_shared_from_this<StreamState> {
   Poller* poller = nullptr;  // set while flushing
   std::shared_ptr<StreamState> keep_alive;
 
-  /// Sends what the socket takes now; the rest waits for on_writable. Returns false once the
-  /// connection is lost.
+  /// Sends what the socket takes of `bytes` now and returns how many it took. Any failure but
+  /// "not now" loses the connection: `lost` says why.
+  std::size_t send_now(std::string_view bytes);
+  /// Sends what the socket takes of the buffer now; the rest waits for on_writable. Returns
+  /// false once the connection is lost.
   bool send_some();
   /// Inside Poller::wait: the socket has room again.
   static void on_writable(Watch* self);
@@ -114,26 +120,31 @@ struct StreamState : Watch, std::enable_shared_from_this<StreamState> {
 };
 // end book:stream-state
 
-inline bool StreamState::send_some() {
-  while (!out.empty() && socket.is_open()) {
-    const std::string_view pending = out.view();
-    const ssize_t sent = ::send(socket.fd(), pending.data(), pending.size(), MSG_NOSIGNAL);
-    if (sent > 0) {
-      out.consume(std::size_t(sent));
+inline std::size_t StreamState::send_now(std::string_view bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size() && socket.is_open()) {
+    const ssize_t done = ::send(socket.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (done > 0) {
+      sent += std::size_t(done);
       continue;
     }
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent < 0 && detail::would_block(errno)) return true;
-    // The peer is gone: what is buffered can never leave. Drop it, and remember why.
-    const int error = sent < 0 ? errno : EPIPE;
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0 && detail::would_block(errno)) break;
+    // The peer is gone: these bytes can never leave. Remember why.
+    const int error = done < 0 ? errno : EPIPE;
     try {
       throw_os_error(error, "send");
     } catch (...) {
       lost = std::current_exception();
     }
-    out.clear();
-    return false;
+    break;
   }
+  return sent;
+}
+
+inline bool StreamState::send_some() {
+  out.consume(send_now(out.view()));
+  if (lost) out.clear();  // what is buffered can never leave either
   return lost == nullptr;
 }
 
@@ -223,6 +234,8 @@ public:
   Coro<void> drain() { return drain(state_); }
   /// Flushes the buffer, then closes the socket. Returns at once.
   void close();
+  /// Closes the socket now, dropping what is buffered (asyncio's transport.abort()).
+  void abort();
   /// Returns once the socket is closed; throws the error that lost the connection, if any.
   Coro<void> wait_closed() { return wait_closed(state_); }
   /// Shuts down the sending side once the buffer is flushed: the peer reads the end of the
@@ -248,7 +261,11 @@ private:
 /// Receives what the socket has (up to 64 KiB) into the buffer; at the end of the stream, or
 /// once the connection is closed, sets eof instead.
 inline Coro<void> StreamReader::fill(std::shared_ptr<detail::StreamState> state) {
-  constexpr std::size_t chunk = 64 * 1024;
+  // Receive into the room the buffer has, at least 4 KiB and at most 64 KiB: a connection that
+  // trades short lines keeps a 4 KiB buffer, not 64 KiB (a thousand of them fit in the caches
+  // far better), and one fill never takes more than 64 KiB.
+  constexpr std::size_t least = 4 * 1024;
+  constexpr std::size_t most = 64 * 1024;
   if (state->eof) co_return;
   // After a recv that emptied the socket, a second one would only say EAGAIN: wait first.
   if (state->drained && state->socket.is_open()) co_await wait_readable(state->socket.fd());
@@ -256,10 +273,11 @@ inline Coro<void> StreamReader::fill(std::shared_ptr<detail::StreamState> state)
     state->eof = true;  // closed by our own writer: asyncio's reader sees the end of the stream
     co_return;
   }
-  const std::span<char> room = state->in.prepare(chunk);
-  const std::size_t got = co_await sock_recv_into(state->socket, room.first(chunk));
+  const std::span<char> free = state->in.prepare(least);
+  const std::span<char> room = free.first(std::min(free.size(), most));
+  const std::size_t got = co_await sock_recv_into(state->socket, room);
   state->in.commit(got);
-  state->drained = got < chunk;
+  state->drained = got < room.size();
   if (got == 0) state->eof = true;
 }
 // end book:fill
@@ -339,9 +357,13 @@ inline void StreamWriter::write(std::string_view data) {
   if (s.eof_requested) throw RuntimeError("Cannot call write() after write_eof()");
   if (s.closing) throw RuntimeError("Cannot call write() after close()");
   if (s.lost || data.empty()) return;
-  s.out.append(data);
   if (Poller* poller = detail::running_poller()) poller->note_activity();
-  if (s.poller == nullptr && s.send_some() && !s.out.empty()) s.start_flushing();
+  // Nothing waits before these bytes: the kernel gets them straight from the caller's memory,
+  // and only what it does not take is copied into the buffer.
+  if (s.out.empty()) data.remove_prefix(s.send_now(data));
+  if (s.lost || data.empty()) return;
+  s.out.append(data);
+  s.start_flushing();
   if (s.out.size() > s.limits.high_water) s.paused = true;
 }
 
@@ -388,6 +410,15 @@ inline void StreamWriter::close() {
   if (s.out.empty()) s.close_now();  // else the last flush closes it
 }
 
+inline void StreamWriter::abort() {
+  detail::StreamState& s = *state_;
+  s.closing = true;
+  s.out.clear();
+  s.paused = false;
+  if (s.socket.is_open()) s.close_now();
+  s.keep_alive.reset();  // no flush left to finish: the state may go with its last handle
+}
+
 inline Coro<void> StreamWriter::wait_closed(std::shared_ptr<detail::StreamState> state) {
   co_await state->closed.wait();
   if (state->lost) std::rethrow_exception(state->lost);
@@ -409,14 +440,49 @@ inline std::pair<StreamReader, StreamWriter> make_streams(Socket connected, Stre
 }
 
 // book:open-connection
-/// Connects to host:port (a numeric IPv4 address) and returns the connection's reader and
-/// writer (asyncio.open_connection). ConnectionRefusedError if nobody listens there.
+namespace detail {
+/// What open_connection raises when no address connected, as asyncio 3.11's create_connection:
+/// one error, or several that read alike, as it is; several different ones as one OSError that
+/// lists them (cpython/connect_each_address.py).
+[[noreturn]] inline void raise_connect_errors(const std::vector<std::exception_ptr>& errors) {
+  if (errors.empty()) throw OSError("getaddrinfo() returned empty list");
+  std::vector<std::string> messages;
+  for (const std::exception_ptr& error : errors) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& failure) {
+      messages.emplace_back(failure.what());
+    }
+  }
+  bool alike = true;
+  for (const std::string& message : messages) alike = alike && message == messages.front();
+  if (alike) std::rethrow_exception(errors.front());
+  std::string all = "Multiple exceptions: ";
+  for (std::size_t i = 0; i < messages.size(); ++i) all += (i == 0 ? "" : ", ") + messages[i];
+  throw OSError(all);
+}
+}  // namespace detail
+
+/// Connects to host:port and returns the connection's reader and writer (asyncio.open_connection).
+/// The host is resolved first (aio::getaddrinfo: a name in a thread, a number at once); each
+/// address is tried in turn and the first that connects wins. ConnectionRefusedError if nobody
+/// listens there; GaiError if the name does not resolve.
 inline Coro<std::pair<StreamReader, StreamWriter>> open_connection(std::string host, std::uint16_t port,
                                                                    StreamLimits limits = {}) {
-  Socket socket = Socket::tcp();
-  const Address address{host, port};  // named: GCC 12 mishandles a braced temporary in a co_await
-  co_await sock_connect(socket, address);
-  co_return make_streams(std::move(socket), limits);
+  const std::vector<AddrInfo> infos = co_await getaddrinfo(host, port, AF_UNSPEC, SOCK_STREAM);
+  std::vector<std::exception_ptr> errors;
+  for (const AddrInfo& info : infos) {
+    Socket socket;
+    try {
+      socket = Socket::tcp(info.family);
+      co_await sock_connect(socket, info.address);
+    } catch (const OSError&) {
+      errors.push_back(std::current_exception());  // this address failed: try the next one
+      continue;
+    }
+    co_return make_streams(std::move(socket), limits);
+  }
+  detail::raise_connect_errors(errors);
 }
 // end book:open-connection
 
