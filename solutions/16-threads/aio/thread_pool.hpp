@@ -11,11 +11,15 @@
 //
 // Shared state, all of it guarded by one mutex:
 //   jobs_          submitted, not yet taken by a worker, oldest first
+//   idle_          the workers asleep, the one that fell asleep last at the back
 //   shutting_down_ shutdown() was called: submit() refuses, and workers leave once jobs_ is
 //                  empty (the jobs already queued still run, as in Python without
 //                  cancel_futures=True)
-// A worker sleeps on the condition variable while jobs_ is empty and shutting_down_ is false;
-// submit() wakes one worker, shutdown() wakes them all.
+// A worker with nothing to do puts itself on idle_ and sleeps on its own condition variable.
+// submit() wakes the worker at the back of idle_, the last one to fall asleep: its stack and
+// data are still in the caches, and a program that keeps one job in flight (a loop awaiting
+// to_thread after to_thread) keeps waking the same thread. One condition variable for all would
+// wake whichever has slept longest. shutdown() wakes them all.
 //
 // Where a job runs: on one of the pool's threads, never inside submit(). An exception that
 // escapes a job is a bug of the job (run_in_executor catches its function's exceptions): the
@@ -52,15 +56,15 @@ public:
   /// the start, which keeps the worker's loop the only thing to read).
   explicit ThreadPoolExecutor(std::size_t workers = default_workers()) {
     if (workers == 0) throw ValueError("max_workers must be greater than 0");
-    threads_.reserve(workers);
-    for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    workers_ = std::vector<Worker>(workers);
+    for (Worker& worker : workers_) worker.thread = std::thread([this, &worker] { work(worker); });
   }
   ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
   ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
   /// Waits for every job submitted, as `with ThreadPoolExecutor() as pool:` does at its end.
   ~ThreadPoolExecutor() { shutdown(true); }
 
-  std::size_t max_workers() const noexcept { return threads_.size(); }
+  std::size_t max_workers() const noexcept { return workers_.size(); }
 
   /// Queues `job()` to run in a worker; from any thread. Throws RuntimeError after shutdown.
   template <class F>
@@ -69,12 +73,18 @@ public:
   }
 
   void submit_node(std::unique_ptr<detail::Posted> job) {
+    Worker* woken = nullptr;
     {
       std::lock_guard lock(mutex_);
       if (shutting_down_) throw RuntimeError("cannot schedule new futures after shutdown");
       jobs_.push(std::move(job));
+      if (!idle_.empty()) {
+        woken = idle_.back();  // the last to fall asleep (a busy worker takes the job otherwise)
+        idle_.pop_back();
+        woken->asleep = false;
+      }
     }
-    wakeup_.notify_one();  // after unlocking: the woken worker does not block on the mutex
+    if (woken != nullptr) woken->wakeup.notify_one();  // after unlocking: it does not block on the mutex
   }
 
   /// Refuses new jobs; with `wait`, returns once every queued job has run and every worker has
@@ -83,31 +93,45 @@ public:
   void shutdown(bool wait = true);
 
 private:
-  void work();
+  struct Worker {
+    std::thread thread;
+    std::condition_variable wakeup;
+    bool asleep = false;  // guarded by mutex_: on idle_, waiting for submit() or shutdown()
+  };
+
+  void work(Worker& self);
 
   std::mutex mutex_;
-  std::condition_variable wakeup_;
   detail::PostedList jobs_;     // guarded by mutex_
+  std::vector<Worker*> idle_;   // guarded by mutex_
   bool shutting_down_ = false;  // guarded by mutex_
-  std::vector<std::thread> threads_;
+  std::vector<Worker> workers_;
   std::mutex joining_;  // one shutdown(true) joins at a time
 };
 // end book:pool-class
 
 // book:worker
 // The loop of every worker thread.
-inline void ThreadPoolExecutor::work() {
+inline void ThreadPoolExecutor::work(Worker& self) {
   for (;;) {
     std::unique_ptr<detail::Posted> job;
     {
       std::unique_lock lock(mutex_);
-      wakeup_.wait(lock, [this] { return !jobs_.empty() || shutting_down_; });
+      while (jobs_.empty() && !shutting_down_) {
+        // Sleep until submit() or shutdown() takes this worker off idle_ (the predicate, since
+        // a condition variable may wake with nothing to see). Woken, it looks at the queue again:
+        // a busy worker may have taken the job first.
+        self.asleep = true;
+        idle_.push_back(&self);
+        self.wakeup.wait(lock, [&self] { return !self.asleep; });
+      }
       if (jobs_.empty()) return;  // shutting down, and nothing left to run
       job = jobs_.pop();
     }
     // Run it without the lock, so that the other workers can take jobs meanwhile.
     try {
-      job->run();
+      detail::Posted& running = *job;
+      running.run(std::move(job));  // the job dies at the end of its run, or passes itself on
     } catch (const std::exception& error) {
       std::fprintf(stderr, "aio::ThreadPoolExecutor: a job threw: %s\n", error.what());
     }
@@ -115,15 +139,18 @@ inline void ThreadPoolExecutor::work() {
 }
 
 inline void ThreadPoolExecutor::shutdown(bool wait) {
+  std::vector<Worker*> sleeping;
   {
     std::lock_guard lock(mutex_);
     shutting_down_ = true;
+    sleeping.swap(idle_);
+    for (Worker* worker : sleeping) worker->asleep = false;
   }
-  wakeup_.notify_all();  // every sleeping worker must see it, not just one
+  for (Worker* worker : sleeping) worker->wakeup.notify_one();  // every sleeping worker, not just one
   if (!wait) return;
   std::lock_guard joining(joining_);
-  for (auto& thread : threads_) {
-    if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
+  for (Worker& worker : workers_) {
+    if (worker.thread.joinable() && worker.thread.get_id() != std::this_thread::get_id()) worker.thread.join();
   }
 }
 // end book:worker
