@@ -15,11 +15,14 @@
 //   shutting_down_ shutdown() was called: submit() refuses, and workers leave once jobs_ is
 //                  empty (the jobs already queued still run, as in Python without
 //                  cancel_futures=True)
-// A worker with nothing to do puts itself on idle_ and sleeps on its own condition variable.
-// submit() wakes the worker at the back of idle_, the last one to fall asleep: its stack and
-// data are still in the caches, and a program that keeps one job in flight (a loop awaiting
-// to_thread after to_thread) keeps waking the same thread. One condition variable for all would
-// wake whichever has slept longest. shutdown() wakes them all.
+// A worker with nothing to do puts itself on idle_ and sleeps on its own semaphore. submit()
+// takes the worker at the back of idle_ off it and wakes it: the last one to fall asleep, whose
+// stack and data are still in the caches, so that a program with one job in flight at a time
+// (a loop awaiting to_thread after to_thread) keeps waking the same thread. (One condition
+// variable shared by all would wake whichever had slept longest, and its waking costs a system
+// call more: the woken thread takes the mutex back marked as contended.) shutdown() wakes every
+// sleeper. A worker is on idle_ exactly while it sleeps or is about to, and whoever takes it off
+// releases its semaphore once: so a release is never lost, and never doubled.
 //
 // Where a job runs: on one of the pool's threads, never inside submit(). An exception that
 // escapes a job is a bug of the job (run_in_executor catches its function's exceptions): the
@@ -31,12 +34,12 @@
 #include <aio/not_implemented.hpp>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -81,10 +84,9 @@ public:
       if (!idle_.empty()) {
         woken = idle_.back();  // the last to fall asleep (a busy worker takes the job otherwise)
         idle_.pop_back();
-        woken->asleep = false;
       }
     }
-    if (woken != nullptr) woken->wakeup.notify_one();  // after unlocking: it does not block on the mutex
+    if (woken != nullptr) woken->wakeup.release();  // after unlocking: it does not block on the mutex
   }
 
   /// Refuses new jobs; with `wait`, returns once every queued job has run and every worker has
@@ -95,8 +97,7 @@ public:
 private:
   struct Worker {
     std::thread thread;
-    std::condition_variable wakeup;
-    bool asleep = false;  // guarded by mutex_: on idle_, waiting for submit() or shutdown()
+    std::binary_semaphore wakeup{0};  // released once for each time the worker goes on idle_
   };
 
   void work(Worker& self);
@@ -118,12 +119,13 @@ inline void ThreadPoolExecutor::work(Worker& self) {
     {
       std::unique_lock lock(mutex_);
       while (jobs_.empty() && !shutting_down_) {
-        // Sleep until submit() or shutdown() takes this worker off idle_ (the predicate, since
-        // a condition variable may wake with nothing to see). Woken, it looks at the queue again:
-        // a busy worker may have taken the job first.
-        self.asleep = true;
+        // Sleep until submit() or shutdown() takes this worker off idle_ and releases it (a
+        // release that comes before the acquire is kept). Woken, look at the queue again: a
+        // busy worker may have taken the job first.
         idle_.push_back(&self);
-        self.wakeup.wait(lock, [&self] { return !self.asleep; });
+        lock.unlock();
+        self.wakeup.acquire();
+        lock.lock();
       }
       if (jobs_.empty()) return;  // shutting down, and nothing left to run
       job = jobs_.pop();
@@ -144,9 +146,8 @@ inline void ThreadPoolExecutor::shutdown(bool wait) {
     std::lock_guard lock(mutex_);
     shutting_down_ = true;
     sleeping.swap(idle_);
-    for (Worker* worker : sleeping) worker->asleep = false;
   }
-  for (Worker* worker : sleeping) worker->wakeup.notify_one();  // every sleeping worker, not just one
+  for (Worker* worker : sleeping) worker->wakeup.release();  // every sleeping worker, not just one
   if (!wait) return;
   std::lock_guard joining(joining_);
   for (Worker& worker : workers_) {
