@@ -44,6 +44,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -360,27 +361,26 @@ public:
 
 // book:inbox-waiter
 /// The IoWaiter of a program that uses threads and no sockets: it sleeps in poll() on the
-/// inbox's bell until the timeout, and drains the inbox when the bell rings.
+/// inbox's bell until the timeout, and drains the inbox when the bell rings; with no timeout it
+/// sleeps in drain() itself.
 class InboxWaiter final : public IoWaiter, public HasInbox {
 public:
   explicit InboxWaiter(std::shared_ptr<Inbox> inbox) : inbox_(std::move(inbox)) {}
 
   void wait(std::optional<Duration> timeout) override {
-    // A busy loop asks for a look without waiting at every iteration: a glance at the inbox
-    // under its lock answers that without a system call. (If a post is in, its bell has rung,
-    // or is about to: the read in drain() waits at most for that write.)
-    if (timeout && *timeout <= Duration{0}) {
-      if (inbox_->has_posts()) inbox_->drain();
-      return;
-    }
     // No time limit: drain() waits by itself, in the read that silences the bell. One system
     // call where poll() and then read() would make two, on the path of every round trip.
     if (!timeout) {
       inbox_->drain();
       return;
     }
+    // A busy loop asks for a look without waiting at every iteration: a glance at the inbox
+    // under its lock answers that without a system call, unless something was posted.
+    if (*timeout <= Duration{0} && !inbox_->has_posts()) return;
+    // Here the read in drain() must not wait: drain only if the bell rang. (A post whose poster
+    // has not rung yet is taken at the next look.)
     pollfd bell{inbox_->fd(), POLLIN, 0};
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout).count();
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(*timeout, Duration{0})).count();
     const timespec limit{static_cast<std::time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
     const int ready = ::ppoll(&bell, 1, &limit, nullptr);
     if (ready > 0) inbox_->drain();  // (-1 with EINTR: a signal; the loop comes back)
