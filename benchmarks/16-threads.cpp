@@ -10,8 +10,9 @@
 //
 // What the bridge costs, per round trip (time per iteration is the round trip):
 //   BM_to_thread_round_trip         co_await aio::to_thread(trivial function): the job to a
-//                                   pool worker (mutex + condition variable), its result back
-//                                   through the loop's inbox (eventfd), the await resumed.
+//                                   pool worker (a mutex, and the worker's semaphore), its
+//                                   result back through the loop's inbox (eventfd), the await
+//                                   resumed.
 //   BM_call_soon_threadsafe_round_trip
 //                                   the loop wakes a waiting thread (mutex + condition variable),
 //                                   which answers with call_soon_threadsafe; the loop resumes.

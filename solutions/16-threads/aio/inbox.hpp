@@ -10,7 +10,8 @@
 // and rings a bell, an eventfd: a file descriptor that turns readable when written to. The
 // loop waits on that descriptor (with poll() here, with epoll in lesson 17, where the same
 // descriptor is one more reader among the sockets), and when it wakes it drains the inbox:
-// every posted callback moves to the ready queue, in posting order.
+// every posted callback moves to the ready queue, in posting order. A loop with no time limit
+// does not even poll: reading a silent bell waits until it rings, so drain() is the wait.
 //
 // Where a posted callback runs: on the loop's thread, in a later iteration of the loop, after
 // what was ready before the inbox was drained. Never inside post().
@@ -43,6 +44,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -71,17 +73,19 @@ public:
 
 namespace detail {
 
-/// One posted callback, linked into a queue: the only allocation a post makes.
+/// One posted callback, linked into a queue: the only allocation a post makes. run() is handed
+/// the node's own unique_ptr: a node dies at the end of its run, unless it passes itself on (an
+/// executor job goes from the pool's queue to the inbox that way, aio/run_in_executor.hpp).
 struct Posted {
   Posted* next = nullptr;
   virtual ~Posted() = default;
-  virtual void run() = 0;
+  virtual void run(std::unique_ptr<Posted> self) = 0;
 };
 
 template <class F>
 struct PostedCall final : Posted {
   explicit PostedCall(F f) : function(std::move(f)) {}
-  void run() override { function(); }
+  void run(std::unique_ptr<Posted> /*self*/) override { function(); }
   F function;
 };
 
@@ -204,7 +208,7 @@ public:
 private:
   // Made on the loop's thread (inbox_of), which it remembers.
   explicit Inbox(EventLoop& loop)
-      : loop_(&loop), loop_thread_(std::this_thread::get_id()), fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+      : loop_(&loop), loop_thread_(std::this_thread::get_id()), fd_(::eventfd(0, EFD_CLOEXEC)) {
     if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "aio::Inbox: eventfd");
   }
 
@@ -214,7 +218,8 @@ private:
     [[maybe_unused]] const auto written = ::write(fd_, &one, sizeof one);
     bells_.fetch_add(1, std::memory_order_relaxed);
   }
-  /// Reads the eventfd: it turns silent again (until the next ring).
+  /// Reads the eventfd: it turns silent again (until the next ring). The descriptor is blocking:
+  /// on a silent bell the read waits for the next ring.
   void silence_bell() noexcept {
     std::uint64_t count = 0;
     [[maybe_unused]] const auto read = ::read(fd_, &count, sizeof count);
@@ -233,7 +238,8 @@ private:
     auto& self = *static_cast<Inbox*>(inbox);
     if (self.delivered_.empty()) return;  // closed meanwhile
     std::unique_ptr<detail::Posted> callback = self.delivered_.pop();
-    callback->run();
+    detail::Posted& running = *callback;
+    running.run(std::move(callback));
   }
 
   EventLoop* loop_;
@@ -372,26 +378,28 @@ public:
 
 // book:inbox-waiter
 /// The IoWaiter of a program that uses threads and no sockets: it sleeps in poll() on the
-/// inbox's bell until the timeout, and drains the inbox when the bell rings.
+/// inbox's bell until the timeout, and drains the inbox when the bell rings; with no timeout it
+/// sleeps in drain() itself.
 class InboxWaiter final : public IoWaiter, public HasInbox {
 public:
   explicit InboxWaiter(std::shared_ptr<Inbox> inbox) : inbox_(std::move(inbox)) {}
 
   void wait(std::optional<Duration> timeout) override {
-    // A busy loop asks for a look without waiting at every iteration: a glance at the inbox
-    // under its lock answers that without a system call.
-    if (timeout && *timeout <= Duration{0}) {
-      if (inbox_->has_posts()) inbox_->drain();
+    // No time limit: drain() waits by itself, in the read that silences the bell. One system
+    // call where poll() and then read() would make two, on the path of every round trip.
+    if (!timeout) {
+      inbox_->drain();
       return;
     }
+    // A busy loop asks for a look without waiting at every iteration: a glance at the inbox
+    // under its lock answers that without a system call, unless something was posted.
+    if (*timeout <= Duration{0} && !inbox_->has_posts()) return;
+    // Here the read in drain() must not wait: drain only if the bell rang. (A post whose poster
+    // has not rung yet is taken at the next look.)
     pollfd bell{inbox_->fd(), POLLIN, 0};
-    timespec limit{};
-    if (timeout) {
-      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout).count();
-      limit.tv_sec = static_cast<std::time_t>(ns / 1'000'000'000);
-      limit.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-    }
-    const int ready = ::ppoll(&bell, 1, timeout ? &limit : nullptr, nullptr);
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(*timeout, Duration{0})).count();
+    const timespec limit{static_cast<std::time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    const int ready = ::ppoll(&bell, 1, &limit, nullptr);
     if (ready > 0) inbox_->drain();  // (-1 with EINTR: a signal; the loop comes back)
   }
   bool has_pending() const override { return inbox_->has_pending(); }

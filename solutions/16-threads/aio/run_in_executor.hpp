@@ -8,7 +8,7 @@
 //   1. on the loop's thread: a pending Future, and a job holding the function and its
 //      arguments, counted as outside work (the virtual clock waits for it), go to the executor;
 //   2. on a worker thread: the job calls the function, keeps its value or its exception, and
-//      posts the job to the loop's inbox;
+//      posts itself to the loop's inbox (the job is the node of both queues: one allocation);
 //   3. on the loop's thread, in a later iteration: the delivery sets the future (unless it was
 //      cancelled meanwhile), which wakes the awaiting task through the ready queue; the outside
 //      work ends with the job.
@@ -55,16 +55,22 @@ using ThreadResult = typename std::conditional_t<std::is_invocable_v<F&, std::st
                                                  std::invoke_result<F&, Args&...>>::type;
 
 // book:executor-job
-/// One call handed to a worker thread, and its outcome on the way back.
+/// One call handed to a worker thread, and its outcome on the way back. The job is its own node
+/// in both queues: the pool's queue takes it to a worker, and the worker posts the same object
+/// to the loop's inbox. It runs twice, once on each side (run(), under "run-in-worker").
 template <class R, class F, class... Args>
-struct ExecutorJob {
+struct ExecutorJob final : Posted {
   ExecutorJob(Inbox& inbox, F f, Args... args)
       : future(inbox.loop()), inbox(inbox.shared_from_this()), call(std::move(f), std::move(args)...) {
     inbox.begin_outside_work();  // what an OutsideWork does, without a second shared_ptr
   }
   ExecutorJob(const ExecutorJob&) = delete;
   ExecutorJob& operator=(const ExecutorJob&) = delete;
-  ~ExecutorJob() { end_outside_work(); }
+  ~ExecutorJob() override { end_outside_work(); }
+
+  /// On a worker thread: calls the function and posts the job back. Then on the loop's thread:
+  /// delivers. `self` owns the job, and passes it on the first time.
+  void run(std::unique_ptr<Posted> self) override;
 
   /// The job is work outside the loop from its making until it ends (normally on the loop's
   /// thread, once delivered): until then the virtual clock waits for it.
@@ -94,6 +100,7 @@ struct ExecutorJob {
   std::shared_ptr<Inbox> inbox;
   std::tuple<F, Args...> call;  // the worker's
   bool outside_ = true;         // still counted as outside work
+  bool returning = false;       // set by the worker before it posts the job back
   std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> value;  // worker, then loop
   std::exception_ptr error;                                             // worker, then loop
 };
@@ -128,40 +135,38 @@ void deliver(Job& job) {
 }
 // end book:deliver
 
-/// The callback that takes a finished job back to the loop's thread.
-template <class Job>
-struct Delivery {
-  std::unique_ptr<Job> job;
-  void operator()() { deliver(*job); }
-};
-
 // book:run-in-worker
-/// What a worker thread does with a job: run it, then send it back to the loop's thread, where
-/// the delivery sets the future and the job (with the future in it) is destroyed. A worker never
-/// destroys a future: its count of references belongs to the loop's thread.
-template <class Job>
-void run_in_worker(std::unique_ptr<Job> job) {
+/// The job's two runs. First on a worker thread: run the function, then post the job back to
+/// the loop's thread. There it runs again: the delivery sets the future, and the job (with the
+/// future in it) is destroyed. A worker never destroys a future: its count of references belongs
+/// to the loop's thread.
+template <class R, class F, class... Args>
+void ExecutorJob<R, F, Args...>::run(std::unique_ptr<Posted> self) {
+  if (returning) {
+    deliver(*this);
+    return;  // `self` destroys the job, on the loop's thread
+  }
   try {
-    run_job(*job);
+    run_job(*this);
   } catch (const NotImplemented&) {
-    job->error = std::current_exception();  // an unfinished exercise: the test shows it
+    error = std::current_exception();  // an unfinished exercise: the test shows it
   } catch (...) {
-    job->error = std::make_exception_ptr(
+    error = std::make_exception_ptr(
         RuntimeError("an exception escaped run_job in a worker thread instead of travelling to the awaiting coroutine"));
   }
-  const std::shared_ptr<Inbox> inbox = job->inbox;
-  Job* sent = job.get();
-  std::unique_ptr<Posted> delivery = std::make_unique<PostedCall<Delivery<Job>>>(Delivery<Job>{std::move(job)});
+  returning = true;  // the inbox's lock hands it to the loop's thread with the rest of the job
+  // Once posted, the job may be delivered and gone before post_node returns: hold the inbox.
+  const std::shared_ptr<Inbox> holder = inbox;
   try {
-    inbox->post_node(std::move(delivery));
+    holder->post_node(std::move(self));
   } catch (const EventLoopClosed&) {
     // The loop is gone, and whoever awaited the result with it: the job dies here.
-  } catch (const std::exception& error) {
+  } catch (const std::exception& failure) {
     // The job could not go back (an unfinished inbox). Its future must not be destroyed on this
     // thread: leave it, but end the outside work, so that the loop stops waiting for it.
-    std::fprintf(stderr, "aio::run_in_executor: the result could not be posted to the loop: %s\n", error.what());
-    sent->end_outside_work();
-    (void)delivery.release();
+    std::fprintf(stderr, "aio::run_in_executor: the result could not be posted to the loop: %s\n", failure.what());
+    end_outside_work();
+    (void)self.release();
   }
 }
 // end book:run-in-worker
@@ -183,7 +188,7 @@ auto submit(Inbox& inbox, ThreadPoolExecutor& executor, F f, Args... args) -> Su
   using Job = ExecutorJob<ThreadResult<F, Args...>, F, Args...>;
   auto job = std::make_unique<Job>(inbox, std::move(f), std::move(args)...);
   Submitted<ThreadResult<F, Args...>> submitted{job->future, job->stop};
-  executor.submit([job = std::move(job)]() mutable { run_in_worker(std::move(job)); });
+  executor.submit_node(std::move(job));
   return submitted;
 }
 
