@@ -1045,8 +1045,9 @@ TEST_CASE("cancelling the task that awaits gather cancels a future child", "[l06
 
 namespace {
 
-// Gathers the task that `self` will hold: the task that runs this coroutine.
-aio::Coro<int> gather_myself(std::shared_ptr<aio::Task<int>> self) {
+// Gathers the task that `*self` will hold: the task that runs this coroutine. (A pointer, not a
+// shared_ptr: this frame holding the handle to its own task would keep both alive for ever.)
+aio::Coro<int> gather_myself(aio::Task<int>* self) {
   co_await aio::sleep(0s);  // until the caller has stored this task in *self
   std::vector<aio::Task<int>> me{*self};
   std::vector<int> results = co_await aio::gather(std::move(me));
@@ -1058,10 +1059,10 @@ aio::Coro<int> gather_myself(std::shared_ptr<aio::Task<int>> self) {
 TEST_CASE("a task that gathers itself is told so instead of waiting for ever", "[l06][misuse]") {
   // asyncio would wait for ever here (the task awaits its own end); aio names the mistake.
   auto main_coro = []() -> aio::Coro<std::string> {
-    auto self = std::make_shared<aio::Task<int>>();
-    *self = aio::create_task(gather_myself(self));
+    aio::Task<int> self;
+    self = aio::create_task(gather_myself(&self));
     try {
-      co_await *self;
+      co_await self;
     } catch (const aio::InvalidStateError& error) {
       co_return now() + " " + error.what();
     }
