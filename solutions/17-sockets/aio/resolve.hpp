@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -68,13 +69,14 @@ inline std::vector<AddrInfo> blocking_getaddrinfo(std::string host, std::uint16_
   const std::string service = std::to_string(port);
   const int code = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
   if (code != 0) throw GaiError(code, host);
+  // Freed on every way out, a copy that throws (out of memory) included.
+  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, &::freeaddrinfo);
   std::vector<AddrInfo> infos;
   for (const addrinfo* info = found; info != nullptr; info = info->ai_next) {
     if (info->ai_family != AF_INET && info->ai_family != AF_INET6) continue;
     infos.push_back(AddrInfo{info->ai_family, info->ai_socktype, info->ai_protocol,
                              info->ai_canonname != nullptr ? info->ai_canonname : "", from_sockaddr(info->ai_addr)});
   }
-  ::freeaddrinfo(found);
   return infos;
 }
 // end book:blocking-getaddrinfo
