@@ -11,16 +11,26 @@ include(FetchContent)
 # difference between the two majors' header names.
 add_library(aio_test_framework INTERFACE)
 target_include_directories(aio_test_framework INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/support)
-target_sources(aio_test_framework INTERFACE
-  ${CMAKE_CURRENT_SOURCE_DIR}/support/translate_exceptions.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/support/watchdog.cpp)
 find_package(Threads REQUIRED)  # the watchdog's thread
 target_link_libraries(aio_test_framework INTERFACE Threads::Threads)
+
+# The support files every test program needs (a watchdog, and how Catch2 prints a CancelledError)
+# are compiled once, not once per lesson: each includes all of Catch2. Their object files go into
+# every test program as sources: both only register themselves with Catch2 and nothing names
+# them, so a static library's linker would leave them out.
+add_library(aio_test_support OBJECT
+  ${CMAKE_CURRENT_SOURCE_DIR}/support/translate_exceptions.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/support/watchdog.cpp)
+target_include_directories(aio_test_support PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/support ${CMAKE_CURRENT_SOURCE_DIR}/solutions/common)
+target_link_libraries(aio_test_support PRIVATE aio_warnings)
+target_sources(aio_test_framework INTERFACE $<TARGET_OBJECTS:aio_test_support>)
 
 find_package(Catch2 3 QUIET CONFIG)
 if(Catch2_FOUND)
   message(STATUS "aio: Catch2 ${Catch2_VERSION} (installed)")
   target_link_libraries(aio_test_framework INTERFACE Catch2::Catch2WithMain)
+  target_link_libraries(aio_test_support PRIVATE Catch2::Catch2)
 else()
   find_package(Catch2 2 QUIET CONFIG)
   if(Catch2_FOUND)
@@ -28,6 +38,7 @@ else()
     add_library(aio_catch2_main STATIC ${CMAKE_CURRENT_SOURCE_DIR}/support/catch2_v2_main.cpp)
     target_link_libraries(aio_catch2_main PUBLIC Catch2::Catch2)
     target_link_libraries(aio_test_framework INTERFACE aio_catch2_main)
+    target_link_libraries(aio_test_support PRIVATE Catch2::Catch2)
   else()
     message(STATUS "aio: Catch2 not installed; fetching v3.5.4")
     FetchContent_Declare(Catch2
@@ -36,6 +47,7 @@ else()
       GIT_SHALLOW TRUE)
     FetchContent_MakeAvailable(Catch2)
     target_link_libraries(aio_test_framework INTERFACE Catch2::Catch2WithMain)
+    target_link_libraries(aio_test_support PRIVATE Catch2::Catch2)
   endif()
 endif()
 

@@ -103,10 +103,12 @@ aio::Coro<void> guarded_body(Log* log, [[maybe_unused]] Guard argument) {
   }
 }
 
-aio::Coro<int> cancels_itself_and_returns(Log* log) {
+// Returns a value that owns memory: the task ends cancelled, so it must not keep the value, and
+// AddressSanitizer reports one that is kept and never freed.
+aio::Coro<std::string> cancels_itself_and_returns(Log* log) {
   log->push_back(at("cancel() of myself: " + std::to_string(aio::current_task()->cancel("myself"))));
   log->push_back(at("still running"));
-  co_return 1;
+  co_return std::string(100, 'x');
 }
 
 }  // namespace
@@ -139,9 +141,10 @@ TEST_CASE("cancelled before its first step, a task never runs its body", "[l08][
     manual.run_until_done(task);
     CHECK(task.cancelled());
     CHECK(cancelled_message([&] { task.result(); }) == "CancelledError(too early)");
-    CHECK(log.empty());  // not a line of the body ran
+    // Not a line of the body ran. The argument lived in the coroutine's frame, which a task
+    // frees in the step in which it ends, as CPython drops a finished coroutine's frame.
+    CHECK(log == Log{"0.0 argument released"});
   }
-  // The argument lives in the coroutine's frame, which goes with the task.
   CHECK(log == Log{"0.0 argument released"});
 }
 

@@ -196,32 +196,31 @@ public:
 
 protected:
   // book:start
-  /// Starts listening, once the derived state has its children in place (they must stay where
-  /// they are: the tasks point at them). A child that is done already is counted at once.
+  /// Listens to one child that is running; a child that is done already is left for start().
+  /// The derived state calls it as it puts each child in place (where it must stay: the task
+  /// points at it), so that thousands of children are written and hooked in one pass.
+  void listen(Child& child) noexcept {
+    child.gather = this;
+    child.on_done = &on_child_finished;
+    if (child.task->done()) return;
+    child.task->add_done_listener(child);
+    child.listening = true;
+    ++listening_;
+  }
+
+  /// Once every child is in place (and was given to listen): counts the children that were done
+  /// already, in order. A gather of nothing is complete at once.
   void start(std::span<Child> children) {
     children_ = children;
-    if (children_.empty()) {  // a gather of nothing is complete at once
+    if (children_.empty()) {
       settled_ = completed_ = true;
       return;
     }
     loop_ = &children_.front().task->loop();
+    if (listening_ == children_.size()) return;  // the usual case: every child still runs
     for (Child& child : children_) {
-      child.gather = this;
-      child.on_done = &on_child_finished;
-    }
-    for (std::size_t i = 0; i < children_.size(); ++i) {
       if (settled_) break;  // a child that had already failed decided it; fail_fast saw to the rest
-      // Thousands of children are thousands of tasks out of the cache: ask for one a few places
-      // ahead while this one is handled (as the loop does for its callbacks).
-      if (i + 8 < children_.size()) __builtin_prefetch(children_[i + 8].task, 1);
-      Child& child = children_[i];
-      if (child.task->done()) {
-        count(child);
-      } else {
-        child.task->add_done_listener(child);
-        child.listening = true;
-        ++listening_;
-      }
+      if (!child.listening) count(child);
     }
   }
   // end book:start
@@ -519,6 +518,7 @@ public:
       : GatherCore(ReturnExceptionsMode),
         tasks_(std::move(tasks)),
         children_(make_children(std::index_sequence_for<Hs...>{})) {
+    for (detail::GatherCore::Child& child : children_) listen(child);
     start(children_);
   }
   ~GatherTupleState() override { stop_listening(); }
@@ -557,8 +557,15 @@ public:
   using slot_type = detail::GatherSlot<ReturnExceptionsMode, T>;
   using result_type = std::vector<slot_type>;
 
-  explicit GatherRangeState(std::vector<H> tasks)
-      : GatherCore(ReturnExceptionsMode), tasks_(std::move(tasks)), children_(make_children(tasks_)) {
+  explicit GatherRangeState(std::vector<H> tasks) : GatherCore(ReturnExceptionsMode), tasks_(std::move(tasks)) {
+    // One pass: each child is written, then hooked to its task, while both are in the cache.
+    // Thousands of tasks are out of it: ask for one a few places ahead (as the loop does for
+    // its callbacks). reserve() first, so that no child moves once its task points at it.
+    children_.reserve(tasks_.size());
+    for (std::size_t i = 0; i < tasks_.size(); ++i) {
+      if (i + 8 < tasks_.size()) __builtin_prefetch(&tasks_[i + 8].base(), 1);
+      listen(children_.emplace_back(tasks_[i].base()));
+    }
     start(children_);
   }
   ~GatherRangeState() override { stop_listening(); }
@@ -576,13 +583,6 @@ public:
   // end book:collect-range
 
 private:
-  static std::vector<detail::GatherCore::Child> make_children(const std::vector<H>& tasks) {
-    std::vector<detail::GatherCore::Child> children;
-    children.reserve(tasks.size());
-    for (const H& task : tasks) children.emplace_back(task.base());
-    return children;
-  }
-
   std::vector<detail::GatherCore::Child> children_;
 };
 
