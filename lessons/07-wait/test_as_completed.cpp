@@ -36,17 +36,11 @@ aio::Coro<int> after(aio::Duration delay, int value) {
   co_return value;
 }
 
-// Like after(), but the result holds a copy of `token`, so the token's use count says how many
-// finished tasks still exist (a finished task keeps its result; its frame went when it finished).
-struct Counted {
-  int value;
-  std::shared_ptr<int> token;
-  operator int() const noexcept { return value; }  // NOLINT: reads as the int it carries
-};
-
-aio::Coro<Counted> counted(aio::Duration delay, int value, std::shared_ptr<int> token) {
+// Like after(); the token's use count says how many task frames still exist (a coroutine's
+// parameters live as long as its frame, and a task's frame as long as the task).
+aio::Coro<int> counted(aio::Duration delay, int value, [[maybe_unused]] std::shared_ptr<int> token) {
   co_await aio::sleep(delay);
-  co_return Counted{value, std::move(token)};
+  co_return value;
 }
 
 aio::Coro<int> fail_after(aio::Duration delay, std::string what) {
@@ -199,10 +193,10 @@ TEST_CASE("as_completed over no tasks yields nothing", "[l07][ex4]") {
 TEST_CASE("leaving an as_completed loop early is safe and cancels nothing", "[l07][ex4]") {
   // The AsCompleted goes while the other tasks' on_completion are queued and its timer is armed:
   // its shared state must outlive it until they have run (AddressSanitizer checks it), and then
-  // go, with the tasks it holds (the token counts the finished tasks, through their results).
+  // go, with the tasks it holds (the token counts their frames).
   auto token = std::make_shared<int>(0);
   auto main = [](std::shared_ptr<int> token) -> aio::Coro<void> {
-    std::vector<aio::Task<Counted>> tasks;
+    std::vector<aio::Task<int>> tasks;
     tasks.push_back(aio::create_task(counted(1s, 1, token)));
     tasks.push_back(aio::create_task(counted(1s, 2, token)));
     tasks.push_back(aio::create_task(counted(3s, 3, token)));
@@ -225,14 +219,14 @@ TEST_CASE("as_completed takes its timer off the loop after the last task", "[l07
   // stayed armed: once the last task is queued, the timer must be gone.
   auto token = std::make_shared<int>(0);
   aio::EventLoop loop(aio::Clock::virtual_time());
-  std::optional<aio::AsCompleted<Counted>> completed;
-  std::optional<aio::AsCompleted<Counted>> none;  // nothing to wait for: no timer at all
-  auto main = [](std::optional<aio::AsCompleted<Counted>>* completed,
-                 std::optional<aio::AsCompleted<Counted>>* none, std::shared_ptr<int> token) -> aio::Coro<void> {
-    std::vector<aio::Task<Counted>> tasks;
+  std::optional<aio::AsCompleted<int>> completed;
+  std::optional<aio::AsCompleted<int>> none;  // nothing to wait for: no timer at all
+  auto main = [](std::optional<aio::AsCompleted<int>>* completed,
+                 std::optional<aio::AsCompleted<int>>* none, std::shared_ptr<int> token) -> aio::Coro<void> {
+    std::vector<aio::Task<int>> tasks;
     for (int value : {3, 1, 2}) tasks.push_back(aio::create_task(counted(value * 1s, value, token)));
     completed->emplace(aio::as_completed(std::move(tasks), 1h));
-    none->emplace(aio::as_completed(std::vector<aio::Task<Counted>>{}, 1h));
+    none->emplace(aio::as_completed(std::vector<aio::Task<int>>{}, 1h));
     co_await aio::sleep(5s);
     std::vector<int> results;
     for (auto next : **completed) {
@@ -244,7 +238,7 @@ TEST_CASE("as_completed takes its timer off the loop after the last task", "[l07
   aio::run_until_complete(loop, main(&completed, &none, token));
   CHECK(loop.time() == 5s);
   CHECK_FALSE(loop.has_work());  // the hour-long timers: one left with the last task, one never came
-  CHECK(token.use_count() == 4);  // the state is still there, with its three tasks and their results
+  CHECK(token.use_count() == 4);  // the state is still there, with its three tasks
   completed.reset();
   none.reset();
   CHECK(token.use_count() == 1);

@@ -130,7 +130,7 @@ TEST_CASE("a consumer cancelled elsewhere leaves the closing to the finalizer", 
       } catch (const aio::CancelledError&) {
         log->push_back(at("reader cancelled; pending tasks: " + std::to_string(aio::all_tasks().size())));
       }
-    }  // the reader's frame, and the generator it holds as a parameter, went when it ended
+    }  // the reader's frame, and the generator it holds as a parameter, go with the last handle
     co_await aio::sleep(1s);
     log->push_back(at("pending tasks: " + std::to_string(aio::all_tasks().size())));
   }(&log));

@@ -8,8 +8,7 @@
 // one more from create_task until the task finishes, so dropping every handle never stops a
 // running task (asyncio's loop keeps only weak references, hence its "task vanished" trap; see
 // the chapter). A finished task lives as long as some handle does, so its result can be read
-// any number of times. Its coroutine frame goes sooner, in the step in which it finished: the
-// result is kept in the task (as CPython drops a finished coroutine's frame).
+// any number of times.
 //
 // States (kept by TaskBase, aio/task_base.hpp):
 //   pending    scheduled, running, or suspended at a co_await. result() and exception() throw
