@@ -33,12 +33,10 @@ MAX_OVER_MINIMAL = 2.5
 
 
 def aio_medians(binary, repetitions):
-    """Seconds per run (median) and page faults per run, by workload. The repetitions of all the
-    workloads are interleaved in a random order, so that a ratio between two of them (W1 against
-    its minimal loop) compares runs spread over the same minutes of a shared machine."""
+    """Seconds per run (median) and page faults per run, by workload."""
     out = subprocess.run(
         [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
-         "--benchmark_enable_random_interleaving=true", "--benchmark_report_aggregates_only=true"],
+         "--benchmark_report_aggregates_only=true"],
         capture_output=True, text=True, check=True).stdout
     medians, singles, faults = {}, {}, {}
     for bench in json.loads(out)["benchmarks"]:
