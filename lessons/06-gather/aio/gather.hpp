@@ -543,8 +543,13 @@ public:
   explicit GatherRangeState(std::vector<H> tasks) : GatherCore(ReturnExceptionsMode), tasks_(std::move(tasks)) {
     // One pass: each child is written, then hooked to its task, while both are in the cache.
     // Thousands of tasks are out of it: ask for one a few places ahead (as the loop does for
-    // its callbacks). reserve() first, so that no child moves once its task points at it.
+    // its callbacks). reserve() first, so that no child moves once its task points at it; and a
+    // future makes its view of itself as a task on first use, which may throw: all of them
+    // before the first child is hooked, so that nothing throws between two hooks.
     children_.reserve(tasks_.size());
+    if constexpr (!std::is_same_v<H, Task<T>>) {
+      for (const H& future : tasks_) (void)future.base();
+    }
     for (std::size_t i = 0; i < tasks_.size(); ++i) {
       if (i + 8 < tasks_.size()) __builtin_prefetch(&tasks_[i + 8].base(), 1);
       listen(children_.emplace_back(tasks_[i].base()));
