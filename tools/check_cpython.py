@@ -16,7 +16,8 @@ file, one block per Python version whose output differs, the oldest first:
 
 A version with no block of its own must print what the newest older block says. A block may
 name a patch release too (`# expect 3.11.3:`) where asyncio changed within 3.11: Debian 12's
-python3 is 3.11.2. The program is run with this interpreter (3.11 in CI); with --all-versions,
+python3 is 3.11.2. The program is run with this interpreter (3.11 in CI), or with the one that
+AIO_CLAIMS_PYTHON names (lesson 19's test points it at a Python that has asyncpg); with --all-versions,
 also with every python3.11, python3.12 and python3.13 found on the PATH and every interpreter
 listed in AIO_PYTHONS (paths separated by ':'), so that the version notes in the book are
 checked too. A claim that exits with 77 is skipped, with the reason it printed (lesson 19's
@@ -83,7 +84,7 @@ def main():
     files = [Path(a) for a in sys.argv[1:] if not a.startswith("--")]
     if not files:
         sys.exit(__doc__)
-    pythons = [sys.executable]
+    pythons = [os.environ.get("AIO_CLAIMS_PYTHON") or sys.executable]
     if "--all-versions" in sys.argv:
         pythons += [p for p in (shutil.which(f"python3.{minor}") for minor in (11, 12, 13)) if p]
         pythons += [p for p in os.environ.get("AIO_PYTHONS", "").split(":") if p]
