@@ -476,21 +476,26 @@ private:
   void destroy_coroutine() noexcept override { coro_ = Coro<T>(); }
 
   // Inside the coroutine's final suspension: the outcome moves from the frame into the task.
-  // The value is kept only if the task is to end finished without an error (see ResultSlot);
-  // finish() ends it cancelled instead if a cancel came after its last suspension.
+  // finish() decides how the task ends (a cancel that came after the last suspension ends it
+  // cancelled); a value it does not end with is not kept (see ResultSlot).
   void coroutine_finished() noexcept override {
     Promise<T>& promise = coro_.handle().promise();
     std::exception_ptr error = std::move(promise.exception);
+    [[maybe_unused]] bool kept = false;
     if constexpr (!std::is_void_v<T>) {
-      if (!error && !must_cancel_) {
+      if (!error) {
         try {
           std::construct_at(&value_.value, std::move(*promise.value));
+          kept = true;
         } catch (...) {
           error = std::current_exception();  // a result whose move throws fails the task
         }
       }
     }
     finish(std::move(error));
+    if constexpr (!std::is_void_v<T>) {
+      if (kept && state() != State::finished) std::destroy_at(&value_.value);
+    }
   }
 
   struct NoValue {};  // what a Coro<void> leaves: nothing to keep
