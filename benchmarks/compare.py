@@ -1,17 +1,25 @@
 """aio against CPython's asyncio on the shared workloads, side by side, measured in one run.
 
-    python3 benchmarks/compare.py [--bin build/release/bin/bench_workloads] [--repetitions 5]
+    python3 benchmarks/compare.py [--bin build/release/bin/bench_workloads] [--repetitions 5] [--pairs 9]
 
 Runs benchmarks/workloads.cpp (built by the release preset) and benchmarks/workloads.py, takes the
 median of each workload on each side, and prints one table: time per item (or per run), and how
 many times faster aio is, with the minor page faults per run on each side (a page the kernel
-maps and zeroes on first touch: memory given back between runs comes back this way). W1 is also
-set against W1_minimal_loop, the smallest loop that does its work, measured in the same run. The
+maps and zeroes on first touch: memory given back between runs comes back this way). The
 targets the course sets for aio on a 2-core machine are printed beside them; a shared or busy
 machine can miss them, so they are reported, never enforced.
+
+W1 is also set against W1_minimal_loop, the smallest loop that does its work. A ratio of two rows
+is only as good as the seconds in which both were measured: the table runs each row's repetitions
+one after another, so a busy minute on the host can fall on one row and not the other. The ratio
+is therefore measured in pairs as well: `--pairs` processes, each running W1_spawn_gather and then
+W1_minimal_loop once, in that order and in one process as in the table (the minimal loop then
+finds the heap already grown, so it pays no page faults, as in the table), and the median of the
+pairs' ratios is the one set against the target. Both ratios are printed.
 """
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -32,12 +40,13 @@ MIN_SPEEDUP = 50
 MAX_OVER_MINIMAL = 2.5
 
 
-def aio_medians(binary, repetitions):
-    """Seconds per run (median) and page faults per run, by workload."""
-    out = subprocess.run(
-        [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
-         "--benchmark_report_aggregates_only=true"],
-        capture_output=True, text=True, check=True).stdout
+def aio_medians(binary, repetitions, only=None):
+    """Seconds per run (median) and page faults per run, by workload (`only`: a filter regex)."""
+    command = [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
+               "--benchmark_report_aggregates_only=true"]
+    if only is not None:
+        command.append(f"--benchmark_filter={only}")
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     medians, singles, faults = {}, {}, {}
     for bench in json.loads(out)["benchmarks"]:
         name = bench["run_name"].split("/")[0]
@@ -52,6 +61,15 @@ def aio_medians(binary, repetitions):
             if "faults_per_run" in bench:
                 faults[name] = bench["faults_per_run"]
     return medians or singles, faults
+
+
+def w1_pair_ratios(binary, pairs):
+    """W1_spawn_gather / W1_minimal_loop, measured `pairs` times, each pair in a process of its own."""
+    ratios = []
+    for _ in range(pairs):
+        seconds, _ = aio_medians(binary, 1, only="^W1_(spawn_gather|minimal_loop)$")
+        ratios.append(seconds["W1_spawn_gather"] / seconds["W1_minimal_loop"])
+    return ratios
 
 
 def python_medians(repetitions):
@@ -75,6 +93,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=str(ROOT / "build/release/bin/bench_workloads"))
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=9, help="W1 against its minimal loop, measured in pairs")
     args = parser.parse_args()
     if not Path(args.bin).exists():
         sys.exit(f"{args.bin} is missing: build it with `cmake --workflow --preset release`")
@@ -100,12 +119,15 @@ def main():
               f"| {ratio:,.1f}x | {verdict} | {faults} |")
 
     if "W1_spawn_gather" in aio and "W1_minimal_loop" in aio:
-        over = aio["W1_spawn_gather"] / aio["W1_minimal_loop"]
+        in_table = aio["W1_spawn_gather"] / aio["W1_minimal_loop"]
+        ratios = w1_pair_ratios(args.bin, args.pairs) if args.pairs > 0 else [in_table]
+        over = statistics.median(ratios)
         met = "met" if over <= MAX_OVER_MINIMAL else "MISSED"
         print(f"\nW1_spawn_gather takes {over:.2f}x the time of W1_minimal_loop "
-              f"({show(aio['W1_minimal_loop'], items['W1_spawn_gather'], 'ns')} per task), "
+              f"({show(aio['W1_minimal_loop'], items['W1_spawn_gather'], 'ns')} per task in the table), "
               f"target <= {MAX_OVER_MINIMAL}x: {met}")
-
+        print(f"  median of {len(ratios)} pair(s), from {min(ratios):.2f}x to {max(ratios):.2f}x; "
+              f"the table's two medians give {in_table:.2f}x")
 
 if __name__ == "__main__":
     main()

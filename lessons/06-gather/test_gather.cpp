@@ -547,6 +547,104 @@ TEST_CASE("a held gather is awaited later, and by two tasks", "[l06][ex1]") {
                    "3.0 done() = True", "3.0 main got ['a', 'b'] at once", "cancel() when done: False"});
 }
 
+namespace {
+
+// A result that says when it is read: the one copy a gather makes of each child's value.
+struct Loud {
+  int n = 0;
+  Log* log = nullptr;
+  Loud(int value, Log* to) : n(value), log(to) {}
+  Loud(const Loud& other) : n(other.n), log(other.log) { log->push_back("read " + std::to_string(n)); }
+  Loud(Loud&&) noexcept = default;
+  Loud& operator=(const Loud&) = default;
+  Loud& operator=(Loud&&) noexcept = default;
+  ~Loud() = default;
+};
+
+// A parameter that says when its coroutine's frame is freed (a moved-from one stays quiet).
+struct FreedProbe {
+  int n = 0;
+  Log* log = nullptr;
+  FreedProbe(int value, Log* to) : n(value), log(to) {}
+  FreedProbe(FreedProbe&& other) noexcept : n(other.n), log(std::exchange(other.log, nullptr)) {}
+  FreedProbe(const FreedProbe&) = delete;
+  FreedProbe& operator=(const FreedProbe&) = delete;
+  FreedProbe& operator=(FreedProbe&&) = delete;
+  ~FreedProbe() {
+    if (log != nullptr) log->push_back("freed " + std::to_string(n));
+  }
+};
+
+aio::Coro<Loud> loud_child(int n, FreedProbe probe) {
+  co_await aio::sleep(std::chrono::seconds(3 - n));  // finishes in reverse order: 2, 1, 0
+  co_return Loud(n, probe.log);
+}
+
+std::vector<aio::Task<Loud>> three_loud_children(Log* log) {
+  std::vector<aio::Task<Loud>> tasks;
+  for (int n = 0; n < 3; ++n) tasks.push_back(aio::create_task(loud_child(n, FreedProbe(n, log))));
+  return tasks;
+}
+
+}  // namespace
+
+TEST_CASE("the last reader lets go of each child as soon as its slot is read", "[l06][ex1]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    std::vector<Loud> results = co_await aio::gather(three_loud_children(log));
+    log->push_back("gathered " + std::to_string(results.size()));
+  };
+  run_virtual(main_coro(&log));
+  // One pass over the children, in argument order: a child's frame goes right after its slot is
+  // read, not after every slot is (which would read every child's memory a second time).
+  CHECK(log == Log{"read 0", "freed 0", "read 1", "freed 1", "read 2", "freed 2", "gathered 3"});
+}
+
+TEST_CASE("a kept handle reads the results again; a moved-from last one cannot", "[l06][ex1]") {
+  Log log;
+  auto main_coro = [](Log* log) -> aio::Coro<void> {
+    auto gathering = aio::gather(three_loud_children(log));
+    {
+      auto copy = gathering;
+      // Two handles hold the gather: this co_await is not the last reader; it keeps the children.
+      std::vector<Loud> first = co_await std::move(copy);
+      log->push_back("first " + std::to_string(first.size()));
+    }
+    // The last handle, moved: this reader takes the results, freeing each child as it goes.
+    std::vector<Loud> second = co_await std::move(gathering);
+    log->push_back("second " + std::to_string(second.size()));
+    log->push_back(std::string("task handles kept: ") + aio_test::py(gathering.tasks().front().valid()));
+    try {
+      co_await gathering;
+      log->push_back("read a third time");
+    } catch (const aio::InvalidStateError& error) {
+      log->push_back(std::string("third: ") + error.what());
+    }
+  };
+  run_virtual(main_coro(&log));
+  REQUIRE(log.size() == 13);
+  CHECK(Log(log.begin(), log.begin() + 12) ==
+        Log{"read 0", "read 1", "read 2", "first 3", "read 0", "freed 0", "read 1", "freed 1", "read 2",
+            "freed 2", "second 3", "task handles kept: False"});
+  CHECK(log[12].rfind("third: this gather's results were taken by an earlier co_await", 0) == 0);
+}
+
+TEST_CASE("a gather whose results were taken says so when read again", "[l06][misuse]") {
+  auto main_coro = []() -> aio::Coro<std::string> {
+    auto pair = aio::gather(square_after(2, 1s), square_after(3, 2s));
+    auto [four, nine] = co_await std::move(pair);
+    try {
+      co_await pair;
+    } catch (const aio::InvalidStateError& error) {
+      co_return std::to_string(four + nine) + ": " + error.what();
+    }
+    co_return "read twice";
+  };
+  const std::string outcome = run_virtual(main_coro());
+  CHECK(outcome.rfind("13: this gather's results were taken by an earlier co_await of a moved-from handle", 0) == 0);
+  CHECK(outcome.find("co_await the handle itself, not moved") != std::string::npos);
+}
+
 // ---------------------------------------------------------------------------------------------
 // ex4: cancelling the awaiting task cancels the children. cancel() is lesson 08's: these tests
 // use the finished one (solutions/08-cancellation) as a black box. What they check is this
