@@ -289,8 +289,12 @@ def read_until(process, lines, pattern, seconds):
 
 
 def start_watch(s, *args):
+    # Ctrl-C in a terminal always reaches the runner. A shell that starts this check in the
+    # background (`.ci/run &`) sets SIGINT to "ignore" for everything it starts, and Python then
+    # leaves it ignored: give the watcher the terminal's default back.
     process = subprocess.Popen([str(s.root / "learn"), "watch", "--poll", "0.2", *args], cwd=s.root,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     reader.start()
