@@ -129,5 +129,6 @@ def main():
         print(f"  median of {len(ratios)} pair(s), from {min(ratios):.2f}x to {max(ratios):.2f}x; "
               f"the table's two medians give {in_table:.2f}x")
 
+
 if __name__ == "__main__":
     main()
