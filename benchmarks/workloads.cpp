@@ -3,6 +3,7 @@
 //
 //   W1_spawn_gather  create 200,000 tasks of a trivial coroutine that returns its argument, gather
 //   W1_minimal_loop  the same work on the smallest loop that can do it (the floor for W1)
+//   W1_pairs         the two above, one run of each in turn: their ratio, pair by pair
 //   W2_switch        one task awaiting sleep(0) 1,000,000 times
 //   W3_queue         a producer and a consumer through Queue<int>(128), 1,000,000 items
 //   W4_timers        100,000 tasks each sleeping a random 0-10 ms (fixed seed), gathered
@@ -21,6 +22,7 @@
 
 #include <bench_support.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
@@ -108,6 +110,49 @@ void W1_minimal_loop(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * w1_tasks);
 }
 BENCHMARK(W1_minimal_loop)->Unit(benchmark::kMillisecond);
+
+// W1 against its floor, measured in pairs: each iteration runs W1_spawn_gather once and
+// W1_minimal_loop once, back to back, taking turns at going first. A ratio of two separate rows
+// divides seconds measured at different moments, and on a shared host a busy second can fall
+// on one row and not the other; the two runs of a pair are a few milliseconds apart, so
+// whatever the host is doing then, both of them feel it. Counters: the median, lowest and
+// highest of the pairs' ratios (W1_spawn_gather / W1_minimal_loop), read by compare.py.
+constexpr int w1_pairs = 21;
+
+void W1_pairs(benchmark::State& state) {
+  using Clock = std::chrono::steady_clock;
+  // One untimed run of each first: the first run in a process pays for touching its memory for
+  // the first time (page faults), which the rows above spread over all their runs.
+  benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock));
+  benchmark::DoNotOptimize(minimal::spawn_and_gather(w1_tasks));
+  aio_bench::FaultCounter faults(state);
+  std::vector<double> ratios;
+  for (auto _ : state) {
+    const bool aio_first = ratios.size() % 2 == 0;
+    Clock::duration aio_time{};
+    Clock::duration minimal_time{};
+    for (int turn = 0; turn < 2; ++turn) {
+      const bool run_aio = (turn == 0) == aio_first;
+      const auto start = Clock::now();
+      if (run_aio) {
+        benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock));
+        aio_time = Clock::now() - start;
+      } else {
+        benchmark::DoNotOptimize(minimal::spawn_and_gather(w1_tasks));
+        minimal_time = Clock::now() - start;
+      }
+    }
+    ratios.push_back(std::chrono::duration<double>(aio_time) / std::chrono::duration<double>(minimal_time));
+  }
+  std::sort(ratios.begin(), ratios.end());
+  state.counters["ratio_median"] = ratios[ratios.size() / 2];
+  state.counters["ratio_lowest"] = ratios.front();
+  state.counters["ratio_highest"] = ratios.back();
+  state.counters["pairs"] = static_cast<double>(ratios.size());
+}
+// A fixed, odd number of pairs: the median is one of them, and a slow host measures as many
+// pairs as a fast one.
+BENCHMARK(W1_pairs)->Iterations(w1_pairs)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 aio::Coro<void> switch_many(int count) {
   for (int i = 0; i < count; ++i) co_await aio::sleep(0ms);
