@@ -121,28 +121,30 @@ constexpr int w1_pairs = 21;
 
 void W1_pairs(benchmark::State& state) {
   using Clock = std::chrono::steady_clock;
+  const auto run_aio = [] { benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock)); };
+  const auto run_minimal = [] { benchmark::DoNotOptimize(minimal::spawn_and_gather(w1_tasks)); };
+  const auto seconds_of = [](auto run) {
+    const auto start = Clock::now();
+    run();
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
   // One untimed run of each first: the first run in a process pays for touching its memory for
   // the first time (page faults), which the rows above spread over all their runs.
-  benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock));
-  benchmark::DoNotOptimize(minimal::spawn_and_gather(w1_tasks));
+  run_aio();
+  run_minimal();
   aio_bench::FaultCounter faults(state);
   std::vector<double> ratios;
   for (auto _ : state) {
-    const bool aio_first = ratios.size() % 2 == 0;
-    Clock::duration aio_time{};
-    Clock::duration minimal_time{};
-    for (int turn = 0; turn < 2; ++turn) {
-      const bool run_aio = (turn == 0) == aio_first;
-      const auto start = Clock::now();
-      if (run_aio) {
-        benchmark::DoNotOptimize(aio::run(spawn_and_gather(w1_tasks), real_clock));
-        aio_time = Clock::now() - start;
-      } else {
-        benchmark::DoNotOptimize(minimal::spawn_and_gather(w1_tasks));
-        minimal_time = Clock::now() - start;
-      }
+    double aio_seconds = 0;
+    double minimal_seconds = 0;
+    if (ratios.size() % 2 == 0) {
+      aio_seconds = seconds_of(run_aio);
+      minimal_seconds = seconds_of(run_minimal);
+    } else {
+      minimal_seconds = seconds_of(run_minimal);
+      aio_seconds = seconds_of(run_aio);
     }
-    ratios.push_back(std::chrono::duration<double>(aio_time) / std::chrono::duration<double>(minimal_time));
+    ratios.push_back(aio_seconds / minimal_seconds);
   }
   std::sort(ratios.begin(), ratios.end());
   state.counters["ratio_median"] = ratios[ratios.size() / 2];
