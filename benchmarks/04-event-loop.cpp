@@ -26,6 +26,10 @@
 //                          pays, tasks included
 // And the ready queue alone, a ring of 16-byte entries against a std::deque of the same entries:
 //   BM_ready_ring/N, BM_ready_deque/N   N entries pushed, then popped and run
+// And what a page fault costs ("Page faults: the cost that does not show in the code"):
+//   BM_page_fault          16 MiB of fresh memory mapped, one byte written in each 4 KiB page,
+//                          the memory given back: per page, the fault that the first write takes
+//   BM_page_mapped         the same writes to memory that stays mapped: per page, no fault
 //
 // Everything runs on the virtual clock, so no benchmark waits: the numbers are the mechanism.
 #include "bench_support.hpp"
@@ -37,9 +41,12 @@
 #include <aio/task.hpp>  // aio::create_task, lesson 05's, used here as a black box
 #include <aio/timeline.hpp>
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <chrono>
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <numeric>
@@ -331,6 +338,50 @@ void BM_ready_deque(benchmark::State& state) {
       });
 }
 
+// ---- page faults ---------------------------------------------------------------------------------
+
+// A big block that malloc gives back goes to the kernel (munmap); asking for it again maps fresh
+// pages (mmap), and the first write to each one faults. The same calls here, without malloc's
+// thresholds in between, so that every run of BM_page_fault faults on every page.
+constexpr std::size_t fault_bytes = std::size_t{16} << 20;
+constexpr std::size_t page_bytes = 4096;
+
+void* map_fresh() {
+  return mmap(nullptr, fault_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+void write_each_page(void* memory) {
+  auto* bytes = static_cast<volatile char*>(memory);
+  for (std::size_t at = 0; at < fault_bytes; at += page_bytes) bytes[at] = 1;
+}
+
+void BM_page_fault(benchmark::State& state) {
+  aio_bench::FaultCounter faults(state);
+  for (auto _ : state) {
+    void* memory = map_fresh();
+    if (memory == MAP_FAILED) {
+      state.SkipWithError("mmap failed");
+      return;
+    }
+    write_each_page(memory);
+    munmap(memory, fault_bytes);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(fault_bytes / page_bytes));
+}
+
+void BM_page_mapped(benchmark::State& state) {
+  void* memory = map_fresh();
+  if (memory == MAP_FAILED) {
+    state.SkipWithError("mmap failed");
+    return;
+  }
+  write_each_page(memory);  // the faults happen here, once, before the timing
+  aio_bench::FaultCounter faults(state);
+  for (auto _ : state) write_each_page(memory);
+  munmap(memory, fault_bytes);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(fault_bytes / page_bytes));
+}
+
 void queue_sizes(benchmark::internal::Benchmark* bench) {
   aio_bench::sizes(bench, {1'000, 100'000});
 }
@@ -357,5 +408,7 @@ BENCHMARK(BM_loop_sleepers)->Apply(timer_sizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_task_sleepers)->Apply(timer_sizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ready_ring)->Apply(queue_sizes);
 BENCHMARK(BM_ready_deque)->Apply(queue_sizes);
+BENCHMARK(BM_page_fault);
+BENCHMARK(BM_page_mapped);
 
 BENCHMARK_MAIN();
